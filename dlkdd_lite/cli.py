@@ -1,0 +1,174 @@
+"""cli.py: the ``dlkdd`` command. Thin: parses arguments and calls the library.
+
+``dlkdd --help`` lists the subcommands; each has its own ``--help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from dlkdd_lite.config import ARCHS, NORMS, RunConfig
+
+
+def _add_synth(sub) -> None:
+    p = sub.add_parser("synth", help="generate the quick tier's dark-video dataset in ARID's layout")
+    p.add_argument("--root", required=True, help="output folder (created)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--actors", type=int, default=8, help="actors (scenes/styles) per class")
+    p.add_argument("--test-actors", type=int, default=2, help="actors held out for the test split")
+    p.add_argument("--clips-per-actor", type=int, default=2)
+    p.add_argument("--num-frames", type=int, default=32, help="frames per video")
+    p.add_argument("--size", type=int, default=64, help="frame height and width in pixels")
+    p.add_argument("--fps", type=int, default=15)
+    p.add_argument("--brightness", type=float, default=0.075, help="mean pixel value of dark frames, in (0, 1)")
+
+
+def _add_train(sub) -> None:
+    p = sub.add_parser("train", help="train a teacher (enhanced), a KD student or a no-KD baseline (dark)")
+    p.add_argument("--role", required=True, choices=("teacher", "student", "baseline"))
+    p.add_argument("--data", required=True, help="dataset root in ARID's layout")
+    p.add_argument("--out", required=True, help="run folder (config.json, metrics.csv, checkpoint.pt)")
+    p.add_argument("--teacher", dest="teacher_ckpt", help="teacher checkpoint (role student)")
+    p.add_argument("--arch", choices=ARCHS)
+    p.add_argument("--norm", choices=NORMS)
+    for name, kind in [("temperature", float), ("alpha", float), ("epochs", int), ("seed", int),
+                       ("batch-size", int), ("lr", float), ("weight-decay", float), ("num-frames", int),
+                       ("frame-stride", int), ("crop-size", int), ("short-side", int), ("eval-clips", int),
+                       ("gamma", float), ("split", int), ("num-workers", int), ("num-classes", int)]:  # fmt: skip
+        p.add_argument(f"--{name}", type=kind)
+    p.add_argument("--enhancer", choices=("none", "gamma", "histeq"))
+    p.add_argument("--sampling", choices=("dense", "segment"))
+    p.add_argument("--optimizer", choices=("adamw", "sgd"))
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
+    p.add_argument("--pretrained", help="local state-dict file to initialise the backbone")
+    p.add_argument("--no-amp", dest="amp", action="store_false", default=None)
+    p.add_argument("--no-cache", dest="cache", action="store_false", default=None,
+                   help="decode clips on the fly instead of keeping videos in memory")
+    p.add_argument("--config", help="a config.json to start from (flags override it)")
+    p.add_argument("--overwrite", action="store_true", help="discard an existing run in --out")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _add_evaluate(sub) -> None:
+    p = sub.add_parser("evaluate", help="clip and video accuracy of a checkpoint on a split")
+    p.add_argument("--ckpt", required=True)
+    p.add_argument("--data", required=True)
+    p.add_argument("--split", type=int, help="official split (default: the checkpoint's)")
+    p.add_argument("--subset", default="test", help="list suffix: train, test or other")
+    p.add_argument("--view", choices=("dark", "enhanced"), help="default: the view the model was trained on")
+    p.add_argument("--predictions", help="write per-video predictions CSV here")
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    p.add_argument("--quiet", action="store_true")
+
+
+def _add_notebooks(sub) -> None:
+    p = sub.add_parser("notebooks", help="execute the numbered notebooks top to bottom (headless)")
+    p.add_argument("--src", default="notebooks", help="folder of NN_*.ipynb")
+    p.add_argument("--out", default="build/notebooks", help="where the executed copies go")
+    p.add_argument("--only", nargs="*", help="notebook number prefixes to run, e.g. 00 03")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter (VALUE is a Python literal or a string)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dlkdd", description="DL-KDD lite: dark-video action recognition with dual-light distillation")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_synth, _add_train, _add_evaluate, _add_notebooks):
+        add(sub)
+    return parser
+
+
+def _run_synth(args) -> None:
+    from dlkdd_lite.synth import generate_dataset
+
+    summary = generate_dataset(
+        args.root, seed=args.seed, actors=args.actors, test_actors=args.test_actors,
+        clips_per_actor=args.clips_per_actor, num_frames=args.num_frames, size=args.size,
+        fps=args.fps, brightness=args.brightness,
+    )  # fmt: skip
+    print(json.dumps(summary, indent=2, default=str))
+
+
+def _run_train(args) -> None:
+    from dlkdd_lite.train import fit
+
+    base = RunConfig.load(args.config).to_dict() if args.config else {}
+    fields = {f.name for f in dataclasses.fields(RunConfig)}
+    overrides = {k: v for k, v in vars(args).items() if k in fields and v is not None}
+    config = RunConfig.from_dict({**base, **overrides})
+    metrics = fit(config, args.data, args.out, progress=not args.quiet, overwrite=args.overwrite)
+    print(json.dumps({"out": args.out, **metrics}, indent=2))
+
+
+def _run_evaluate(args) -> None:
+    from torch.utils.data import DataLoader
+
+    from dlkdd_lite.checkpoint import load_model
+    from dlkdd_lite.datasets import DarkVideoDataset
+    from dlkdd_lite.device import resolve_device
+    from dlkdd_lite.evaluate import evaluate
+    from dlkdd_lite.results import write_predictions
+    from dlkdd_lite.splits import find_split_file
+
+    device = resolve_device(args.device)
+    model, config = load_model(args.ckpt, device)
+    split_file = find_split_file(args.data, args.split or config.split, args.subset)
+    dataset = DarkVideoDataset(
+        args.data, split_file, train=False, num_frames=config.num_frames, frame_stride=config.frame_stride,
+        sampling=config.sampling, crop_size=config.crop_size, short_side=config.short_side,
+        num_clips=config.eval_clips, enhancer=config.enhancer, gamma=config.gamma, norm=config.norm,
+        cache=False, progress=not args.quiet,
+    )  # fmt: skip
+    loader = DataLoader(dataset, batch_size=config.batch_size)
+    metrics, predictions = evaluate(model, loader, view=args.view or config.input_view, device=device,
+                                    progress=not args.quiet)  # fmt: skip
+    if args.predictions:
+        write_predictions(args.predictions, predictions)
+    print(json.dumps({"ckpt": args.ckpt, "split_file": str(split_file), **metrics}, indent=2))
+
+
+def _parse_value(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _run_notebooks(args) -> None:
+    from dlkdd_lite.notebooks import list_notebooks, run_notebook
+
+    params = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            raise SystemExit(f"dlkdd notebooks: --param expects NAME=VALUE, got {item!r}")
+        params[name] = _parse_value(value)
+    notebooks = list_notebooks(args.src)
+    if args.only:
+        notebooks = [nb for nb in notebooks if nb.name.startswith(tuple(args.only))]
+    if not notebooks:
+        raise SystemExit(f"dlkdd notebooks: no notebooks to run in {args.src}")
+    for nb in notebooks:
+        print(f"running {nb} ...", flush=True)
+        seconds = run_notebook(nb, Path(args.out) / nb.name, parameters=params)
+        print(f"  done in {seconds:.1f} s -> {Path(args.out) / nb.name}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    runner = {"synth": _run_synth, "train": _run_train, "evaluate": _run_evaluate, "notebooks": _run_notebooks}
+    try:
+        runner[args.command](args)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"dlkdd {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""config.py: one frozen dataclass that holds every hyperparameter of a training run.
+
+Validation lives in ``__post_init__`` so a bad value fails before any work starts. Knows nothing
+about data, models or loops; other modules read it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+ROLES = ("teacher", "student", "baseline")
+ARCHS = ("tiny3d", "r3d_18", "mc3_18", "r2plus1d_18")
+NORMS = ("imagenet", "arid", "none")
+OPTIMIZERS = ("adamw", "sgd")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+# What each role trains on and against (DL-KDD, Chang et al. 2024):
+#   teacher  - cross-entropy on the enhanced view;
+#   baseline - cross-entropy on the dark view (the student without distillation);
+#   student  - cross-entropy + KD on the dark view, the frozen teacher seeing the enhanced view.
+ROLE_INPUT = {"teacher": "enhanced", "baseline": "dark", "student": "dark"}
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Hyperparameters of one run. Defaults are the quick tier (CPU, generated data, minutes).
+
+    Make variants with ``dataclasses.replace(config, alpha=0.5)``.
+    """
+
+    role: str = "teacher"
+    arch: str = "tiny3d"
+    num_classes: int = 11
+    split: int = 1
+    # clip sampling and views
+    num_frames: int = 8
+    frame_stride: int = 2
+    sampling: str = "dense"
+    short_side: int | None = None  # resize so the short side is this many pixels (None: keep)
+    crop_size: int = 56
+    eval_clips: int = 3  # clips per video at evaluation; video accuracy averages their softmax
+    enhancer: str = "gamma"
+    gamma: float = 1.8
+    norm: str = "imagenet"
+    # distillation (student only; ignored otherwise)
+    teacher_ckpt: str | None = None
+    temperature: float = 4.0
+    alpha: float = 0.7  # weight of the KD term; 1 - alpha weighs cross-entropy
+    # optimisation
+    epochs: int = 12
+    batch_size: int = 16
+    optimizer: str = "adamw"
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    seed: int = 0
+    # machinery
+    device: str = "auto"
+    amp: bool = True  # mixed precision on CUDA (bf16 where supported, else fp16 + GradScaler)
+    num_workers: int = 0
+    cache: bool = True  # decode each video once and keep its frames in memory
+    pretrained: str | None = None  # local torchvision state-dict file; nothing is downloaded
+
+    def __post_init__(self) -> None:
+        def check(ok: bool, message: str) -> None:
+            if not ok:
+                raise ValueError(message)
+
+        check(self.role in ROLES, f"unknown role {self.role!r}; expected one of {ROLES}")
+        check(self.arch in ARCHS, f"unknown architecture {self.arch!r}; expected one of {ARCHS}")
+        check(self.norm in NORMS, f"unknown normalisation {self.norm!r}; expected one of {NORMS}")
+        check(self.optimizer in OPTIMIZERS, f"unknown optimizer {self.optimizer!r}; expected one of {OPTIMIZERS}")
+        check(self.device in DEVICES, f"unknown device {self.device!r}; expected one of {DEVICES}")
+        check(self.sampling in ("dense", "segment"), f"unknown sampling {self.sampling!r}; expected 'dense' or 'segment'")
+        check(self.enhancer in ("none", "gamma", "histeq"), f"unknown enhancer {self.enhancer!r}; expected 'none', 'gamma' or 'histeq'")
+        check(math.isfinite(self.temperature) and self.temperature > 0, f"temperature must be > 0, got {self.temperature}")
+        check(0.0 <= self.alpha <= 1.0, f"alpha (the KD loss weight) must be in [0, 1], got {self.alpha}")
+        check(math.isfinite(self.gamma) and self.gamma > 0, f"gamma must be > 0 (>1 brightens), got {self.gamma}")
+        for name in ("num_classes", "num_frames", "frame_stride", "crop_size", "eval_clips", "epochs", "batch_size"):
+            value = getattr(self, name)
+            check(isinstance(value, int) and value >= 1, f"{name} must be an integer >= 1, got {value!r}")
+        check(self.num_classes >= 2, f"num_classes must be >= 2, got {self.num_classes}")
+        check(self.short_side is None or self.short_side >= self.crop_size,
+              f"short_side ({self.short_side}) must be >= crop_size ({self.crop_size})")
+        check(self.lr > 0, f"lr must be > 0, got {self.lr}")
+        check(self.num_workers >= 0, f"num_workers must be >= 0, got {self.num_workers}")
+        if self.role == "student":
+            check(bool(self.teacher_ckpt), "role 'student' needs teacher_ckpt (a teacher's checkpoint file)")
+
+    @property
+    def input_view(self) -> str:
+        """Which view the trained model sees: ``"enhanced"`` or ``"dark"``."""
+        return ROLE_INPUT[self.role]
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RunConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown config keys {unknown}; expected a subset of {sorted(known)}")
+        return cls(**data)
+
+    def save(self, path: str | Path) -> None:
+        from dlkdd_lite.atomic import write_text_atomic
+
+        write_text_atomic(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> RunConfig:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,0 +1,176 @@
+"""datasets.py: an ARID-format dataset that yields the dark and the enhanced view of one clip.
+
+Owns split lists -> decoded frames -> aligned (dark, enhanced) tensors. Knows nothing about
+models or training loops. Both views always come from the same frame indices and the same crop.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch.utils.data import Dataset
+from tqdm.auto import tqdm
+
+from dlkdd_lite.enhance import build_enhancer
+from dlkdd_lite.sampling import sample_frame_indices
+from dlkdd_lite.splits import ARID_CLASSES, read_split_file, resolve_video
+from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
+
+# Per-channel RGB statistics in [0, 1]. ARID's are published by its authors (ARID_v1 README).
+NORM_STATS = {
+    "imagenet": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
+    "arid": ((0.079612, 0.073888, 0.072454), (0.100459, 0.09705, 0.089911)),
+    "none": ((0.0, 0.0, 0.0), (1.0, 1.0, 1.0)),
+}
+
+
+def resize_short_side(frames: torch.Tensor, short_side: int) -> torch.Tensor:
+    """uint8 (T, H, W, C) -> uint8 (T, H', W', C) with min(H', W') = short_side (bilinear)."""
+    t, h, w, c = frames.shape
+    scale = short_side / min(h, w)
+    if scale == 1:
+        return frames
+    size = (max(short_side, round(h * scale)), max(short_side, round(w * scale)))
+    x = frames.permute(0, 3, 1, 2).float()  # (T, C, H, W)
+    x = F.interpolate(x, size=size, mode="bilinear", antialias=True, align_corners=False)
+    return x.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous()
+
+
+class DarkVideoDataset(Dataset):
+    """Clips of an ARID-format dataset (``<root>/<Class>/<file>`` plus a split list).
+
+    Each sample is ``{"dark": (C, T, H, W) float, "enhanced": (C, T, H, W) float, "label": int,
+    "video_id": str}``: both views normalised with the same statistics, taken from the same
+    frames and crop. In training mode one random clip per video is drawn (temporal jitter, random
+    crop, horizontal flip); in evaluation mode every video yields ``num_clips`` evenly spaced
+    clips with a centre crop, so that video-level accuracy can average them.
+
+    Randomness is a pure function of (seed, epoch, index): the same clip comes out whatever the
+    number of worker processes. Call ``set_epoch`` once per epoch.
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike,
+        split_file: str | os.PathLike,
+        *,
+        train: bool,
+        num_frames: int = 8,
+        frame_stride: int = 2,
+        sampling: str = "dense",
+        crop_size: int = 56,
+        short_side: int | None = None,
+        num_clips: int = 1,
+        enhancer: str = "gamma",
+        gamma: float = 1.8,
+        norm: str = "imagenet",
+        classes: tuple[str, ...] = ARID_CLASSES,
+        cache: bool = True,
+        seed: int = 0,
+        progress: bool = True,
+    ) -> None:
+        if norm not in NORM_STATS:
+            raise ValueError(f"unknown normalisation {norm!r}; expected one of {tuple(NORM_STATS)}")
+        self.root, self.train = Path(root), train
+        self.num_frames, self.frame_stride, self.sampling = num_frames, frame_stride, sampling
+        self.crop_size, self.short_side = crop_size, short_side
+        self.num_clips = 1 if train else num_clips
+        self.enhance = build_enhancer(enhancer, gamma=gamma)
+        mean, std = NORM_STATS[norm]
+        self.mean = torch.tensor(mean).view(3, 1, 1, 1)  # (C, 1, 1, 1)
+        self.std = torch.tensor(std).view(3, 1, 1, 1)
+        self.classes, self.seed, self.epoch = classes, seed, 0
+
+        entries = read_split_file(split_file, classes)
+        paths = [resolve_video(self.root, e.relpath) for e in entries]
+        missing = [e.relpath for e, p in zip(entries, paths) if p is None]
+        if missing:
+            raise FileNotFoundError(
+                f"{len(missing)} of {len(entries)} clips listed in {split_file} are not under "
+                f"{self.root}, e.g. {missing[:3]}; expected <root>/<Class>/<file>"
+            )
+        self.videos: list[tuple[Path, int, str]] = []  # (path, label, video_id)
+        self.frames: list[np.ndarray] = []  # decoded videos when cached, (T, H, W, C) uint8
+        self.lengths: list[int] = []
+        self.skipped: list[str] = []
+        desc = f"{'decoding' if cache else 'probing'} {Path(split_file).name}"
+        for entry, path in zip(tqdm(entries, desc=desc, disable=not progress, leave=False), paths):
+            try:
+                if cache:
+                    frames = torch.from_numpy(read_clip(path))
+                    if short_side is not None:
+                        frames = resize_short_side(frames, short_side)
+                    self.frames.append(frames.numpy())
+                    self.lengths.append(frames.shape[0])
+                else:
+                    self.lengths.append(video_num_frames(path))
+            except VideoReadError as err:
+                self.skipped.append(str(path))
+                warnings.warn(f"skipping unreadable video: {err}", stacklevel=2)
+                continue
+            self.videos.append((path, entry.label, entry.video_id))
+        if self.skipped:
+            warnings.warn(f"{len(self.skipped)} of {len(entries)} videos in {split_file} were unreadable and skipped", stacklevel=2)
+        if not self.videos:
+            raise ValueError(f"no readable videos in {split_file} under {self.root}")
+
+    def __len__(self) -> int:
+        return len(self.videos) * self.num_clips
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    @property
+    def labels(self) -> list[int]:
+        return [label for _, label, _ in self.videos]
+
+    def _generator(self, index: int) -> torch.Generator:
+        g = torch.Generator()
+        g.manual_seed(int(np.random.SeedSequence([self.seed, self.epoch, index]).generate_state(1)[0]))
+        return g
+
+    def __getitem__(self, index: int) -> dict:
+        video, clip_index = divmod(index, self.num_clips)
+        path, label, video_id = self.videos[video]
+        g = self._generator(index) if self.train else None
+        indices = sample_frame_indices(
+            self.lengths[video], self.num_frames, frame_stride=self.frame_stride,
+            strategy=self.sampling, train=self.train, clip_index=clip_index,
+            num_clips=self.num_clips, generator=g,
+        )  # fmt: skip
+        if self.frames:
+            frames = torch.from_numpy(self.frames[video][indices])  # (T, H, W, C) uint8
+        else:
+            frames = torch.from_numpy(read_clip(path, indices))
+            if self.short_side is not None:
+                frames = resize_short_side(frames, self.short_side)
+        frames = self._crop(frames, g)
+        dark = self._to_input(frames)
+        enhanced = self._to_input(self.enhance(frames))
+        return {"dark": dark, "enhanced": enhanced, "label": label, "video_id": video_id}
+
+    def _crop(self, frames: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
+        """One crop (and in training one flip) for the whole clip, shared by both views."""
+        _, h, w, _ = frames.shape
+        size = self.crop_size
+        if h < size or w < size:
+            raise ValueError(f"frames {h}x{w} are smaller than crop_size {size}; set short_side >= crop_size")
+        if self.train:
+            top = int(torch.randint(h - size + 1, (1,), generator=g))
+            left = int(torch.randint(w - size + 1, (1,), generator=g))
+        else:
+            top, left = (h - size) // 2, (w - size) // 2
+        frames = frames[:, top : top + size, left : left + size]
+        if self.train and bool(torch.rand(1, generator=g) < 0.5):
+            frames = frames.flip(2)  # (T, H, W, C): W is dim 2
+        return frames
+
+    def _to_input(self, frames: torch.Tensor) -> torch.Tensor:
+        """uint8 (T, H, W, C) -> normalised float (C, T, H, W)."""
+        x = frames.permute(3, 0, 1, 2).float().div_(255)  # (C, T, H, W)
+        return (x - self.mean) / self.std

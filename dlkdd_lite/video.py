@@ -1,0 +1,65 @@
+"""video.py: decoding. The only module that imports decord (the ``decord2`` distribution).
+
+Owns turning a video file into uint8 frames; knows nothing about labels, sampling or tensors'
+later life. To swap the decoder (PyAV, torchcodec, ...), change only this file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+
+class VideoReadError(RuntimeError):
+    """A video file is missing, cannot be opened or cannot return the frames asked for."""
+
+
+def _open(path: Path):
+    import decord  # imported here so that importing dlkdd_lite never initialises the decoder
+
+    if not path.is_file():
+        raise VideoReadError(f"video not found: {path}")
+    try:
+        # num_threads=1: clips are small and DataLoader workers already run in parallel.
+        return decord.VideoReader(str(path), num_threads=1)
+    except Exception as err:  # decord raises its own DECORDError for damaged files
+        raise VideoReadError(f"cannot decode video {path}: {err}") from err
+
+
+def video_num_frames(path: str | os.PathLike) -> int:
+    """Number of frames decord reports for ``path``."""
+    return len(_open(Path(path)))
+
+
+def read_clip(path: str | os.PathLike, indices=None) -> np.ndarray:
+    """Decode the frames ``indices`` (all frames when None) of a video.
+
+    Args:
+        path: a video file decodable by FFmpeg (mp4, avi, ...).
+        indices: frame numbers in ``[0, num_frames)``; repeats and any order are allowed.
+
+    Returns:
+        uint8 numpy array (T, H, W, C) with C = 3 (RGB), exactly what decord returns.
+
+    Raises:
+        VideoReadError: the file is missing, damaged, or an index is out of range.
+    """
+    path = Path(path)
+    reader = _open(path)
+    n = len(reader)
+    if indices is None:
+        indices = range(n)
+    indices = [int(i) for i in indices]
+    if not indices:
+        raise ValueError(f"no frame indices given for {path}; expected at least one")
+    bad = [i for i in indices if not 0 <= i < n]
+    if bad:
+        raise VideoReadError(f"frame indices {bad[:5]} out of range for {path} ({n} frames)")
+    try:
+        frames = reader.get_batch(indices).asnumpy()
+    except Exception as err:
+        raise VideoReadError(f"cannot decode frames {indices[:5]}... of {path}: {err}") from err
+    assert frames.dtype == np.uint8 and frames.ndim == 4, frames.shape  # (T, H, W, C)
+    return frames
