@@ -54,6 +54,8 @@ def run_notebook(
         resources={"metadata": {"path": str(cwd or path.parent)}},
     )  # fmt: skip
     start = time.perf_counter()
+    # The kernel inherits this: explorers in dlkdd_lite.widgets then draw static figures.
+    os.environ["DLKDD_HEADLESS"] = "1"
     try:
         client.execute()
     finally:

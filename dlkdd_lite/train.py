@@ -114,6 +114,7 @@ def fit(
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         scaler.load_state_dict(state["scaler"])
+        torch.set_rng_state(state["rng"])  # dropout draws continue as if never interrupted
         start_epoch = state["epoch"] + 1
     writer = MetricsWriter(out / "metrics.csv", run=out.name, role=config.role, seed=config.seed, start_epoch=start_epoch)
     loader_kw = dict(
@@ -140,6 +141,7 @@ def fit(
         save_checkpoint(out / CHECKPOINT, {
             "config": config.to_dict(), "model": model.state_dict(), "optimizer": optimizer.state_dict(),
             "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(), "epoch": epoch,
+            "rng": torch.get_rng_state(),
         })  # fmt: skip
         epochs.set_postfix(loss=f"{train_metrics['loss']:.3f}", video_acc1=f"{metrics['video_acc1']:.3f}")
 

@@ -1,0 +1,58 @@
+"""widgets.py: interactive explorers for notebooks, with a static fallback when run headless.
+
+When the notebook is executed without a browser (tests, ``make demo``; the notebook runner sets
+``DLKDD_HEADLESS=1``), the same function draws a static figure instead, so executed notebooks
+show something useful. Knows nothing about training.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import torch
+
+from dlkdd_lite.enhance import gamma_correct
+from dlkdd_lite.viz import frame_grid
+
+
+def is_headless() -> bool:
+    """True when no browser front-end will render widgets (set by ``dlkdd_lite.notebooks``)."""
+    return os.environ.get("DLKDD_HEADLESS", "") == "1"
+
+
+def gamma_explorer(clip: np.ndarray, *, gammas=(1.0, 1.8, 3.0), headless: bool | None = None):
+    """A gamma slider and a frame scrubber over a dark clip (uint8 (T, H, W, C)).
+
+    Headless, draws ``frame_grid`` of the clip enhanced with each of ``gammas`` instead and
+    returns that figure; otherwise returns the ipywidgets box (display it or leave it last in a cell).
+    """
+    clip = np.asarray(clip)
+    if clip.dtype != np.uint8 or clip.ndim != 4:
+        raise ValueError(f"gamma_explorer expects a uint8 (T, H, W, C) clip, got {clip.dtype} {clip.shape}")
+    tensor = torch.from_numpy(clip)
+    if headless if headless is not None else is_headless():
+        views = {f"gamma {g}": gamma_correct(tensor, g).numpy() for g in gammas}
+        return frame_grid(views, title="gamma correction, out = in^(1/gamma) (static: no browser)")
+
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    gamma = widgets.FloatSlider(value=1.8, min=0.5, max=4.0, step=0.1, description="gamma")
+    frame = widgets.IntSlider(value=0, min=0, max=clip.shape[0] - 1, description="frame")
+    out = widgets.Output()
+
+    def draw(*_):
+        with out:
+            out.clear_output(wait=True)
+            fig, axes = plt.subplots(1, 2, figsize=(6, 3))
+            enhanced = gamma_correct(tensor[frame.value], gamma.value).numpy()
+            for ax, image, name in zip(axes, (clip[frame.value], enhanced), ("dark", f"gamma {gamma.value:.1f}")):
+                ax.imshow(image)
+                ax.set(title=f"{name} (mean {image.mean() / 255:.2f})", xticks=[], yticks=[])
+            plt.show()
+
+    gamma.observe(draw, "value")
+    frame.observe(draw, "value")
+    draw()
+    return widgets.VBox([widgets.HBox([gamma, frame]), out])

@@ -1,0 +1,18 @@
+"""Shared fixtures: small real datasets on disk, written by the kit's own generator and encoder."""
+
+import os
+
+import pytest
+
+# Tests run on 2 cores: keep torch from oversubscribing them when pytest-xdist or notebooks also run.
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+
+@pytest.fixture(scope="session")
+def tiny_arid(tmp_path_factory):
+    """A generated dataset in ARID's layout: 11 classes x 3 actors x 1 clip, 16 frames of 64x64."""
+    from dlkdd_lite.synth import generate_dataset
+
+    root = tmp_path_factory.mktemp("tiny_arid")
+    generate_dataset(root, seed=0, actors=3, test_actors=1, clips_per_actor=1, num_frames=16, size=64, progress=False)
+    return root

@@ -1,0 +1,61 @@
+"""The `dlkdd` command, run as a real process: help, synth, train, evaluate, and clear errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def dlkdd(*args, check=True):
+    result = subprocess.run([sys.executable, "-m", "dlkdd_lite.cli", *map(str, args)], capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"dlkdd {args} failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+def test_help_lists_every_command():
+    out = dlkdd("--help").stdout
+    for command in ("synth", "train", "evaluate", "notebooks"):
+        assert command in out
+    assert "--temperature" in dlkdd("train", "--help").stdout
+
+
+def test_synth_train_evaluate_end_to_end(tmp_path):
+    data = tmp_path / "data"
+    dlkdd("synth", "--root", data, "--actors", 2, "--test-actors", 1, "--clips-per-actor", 1,
+          "--num-frames", 12, "--size", 48)  # fmt: skip
+    assert (data / "splits" / "ARID_split1_train.txt").is_file()
+    fast = ["--num-frames", 4, "--crop-size", 40, "--epochs", 1, "--batch-size", 8, "--eval-clips", 1, "--quiet"]
+    dlkdd("train", "--role", "teacher", "--data", data, "--out", tmp_path / "teacher", *fast)
+    result = dlkdd("train", "--role", "student", "--data", data, "--out", tmp_path / "student",
+                   "--teacher", tmp_path / "teacher" / "checkpoint.pt", "--temperature", 2, "--alpha", 0.5, *fast)  # fmt: skip
+    printed = json.loads(result.stdout)
+    assert set(printed) >= {"loss", "clip_acc1", "video_acc1"}
+    config = json.loads((tmp_path / "student" / "config.json").read_text())
+    assert (config["role"], config["temperature"], config["alpha"]) == ("student", 2.0, 0.5)
+    evaluated = json.loads(dlkdd("evaluate", "--ckpt", tmp_path / "student" / "checkpoint.pt", "--data", data,
+                                 "--predictions", tmp_path / "pred.csv", "--quiet").stdout)  # fmt: skip
+    assert evaluated["video_acc1"] == pytest.approx(printed["video_acc1"], abs=1e-6)
+    assert (tmp_path / "pred.csv").read_text().startswith("video_id,label,pred,correct")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--role", "student", "--alpha", "0.5"], "needs teacher_ckpt"),
+    (["--role", "teacher", "--alpha", "2"], "alpha (the KD loss weight) must be in [0, 1], got 2.0"),
+    (["--role", "teacher", "--temperature", "-1"], "temperature must be > 0, got -1.0"),
+    (["--role", "teacher", "--gamma", "0"], "gamma must be > 0"),
+])  # fmt: skip
+def test_invalid_values_exit_2_with_the_value_named(tmp_path, args, message):
+    result = dlkdd("train", "--data", tmp_path, "--out", tmp_path / "run", *args, check=False)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_unknown_architecture_is_rejected_by_the_parser(tmp_path):
+    result = dlkdd("train", "--role", "teacher", "--data", tmp_path, "--out", tmp_path / "r", "--arch", "vgg", check=False)
+    assert result.returncode == 2 and "invalid choice: 'vgg'" in result.stderr
+
+
+def test_missing_data_is_explained(tmp_path):
+    result = dlkdd("train", "--role", "teacher", "--data", tmp_path / "nowhere", "--out", tmp_path / "r", check=False)
+    assert result.returncode == 2 and "ARID_split1_train.txt" in result.stderr and "dlkdd synth" in result.stderr

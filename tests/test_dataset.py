@@ -1,0 +1,96 @@
+"""DarkVideoDataset on a generated ARID-layout dataset: views aligned, deterministic, errors named."""
+
+import shutil
+
+import pytest
+import torch
+from torch.utils.data import DataLoader
+
+from dlkdd_lite.datasets import NORM_STATS, DarkVideoDataset
+from dlkdd_lite.enhance import gamma_correct
+from dlkdd_lite.splits import find_split_file, write_split_file
+
+
+def make(root, subset="train", **kw):
+    kw = {"train": subset == "train", "num_frames": 4, "frame_stride": 2, "crop_size": 48, "progress": False, **kw}
+    return DarkVideoDataset(root, find_split_file(root, 1, subset), **kw)
+
+
+def to_uint8(view: torch.Tensor, norm: str = "imagenet") -> torch.Tensor:
+    mean, std = (torch.tensor(v).view(3, 1, 1, 1) for v in NORM_STATS[norm])
+    return ((view * std + mean) * 255).round().clamp(0, 255).to(torch.uint8)
+
+
+def test_sample_contract(tiny_arid):
+    ds = make(tiny_arid)
+    sample = ds[0]
+    assert set(sample) == {"dark", "enhanced", "label", "video_id"}
+    assert sample["dark"].shape == sample["enhanced"].shape == (3, 4, 48, 48)  # (C, T, H, W)
+    assert sample["dark"].dtype == torch.float32
+    assert isinstance(sample["label"], int) and "/" in sample["video_id"]
+    assert len(ds) == 22  # 11 classes x 2 training actors x 1 clip
+
+
+@pytest.mark.parametrize("subset", ["train", "test"])
+def test_enhanced_view_is_the_gamma_of_the_same_frames_and_crop(tiny_arid, subset):
+    ds = make(tiny_arid, subset, num_clips=2)
+    for index in (0, 5, len(ds) - 1):
+        sample = ds[index]
+        expected = gamma_correct(to_uint8(sample["dark"]), 1.8)
+        assert torch.equal(to_uint8(sample["enhanced"]), expected)
+
+
+def test_training_samples_are_deterministic_per_seed_epoch_and_index(tiny_arid):
+    a, b = make(tiny_arid, seed=1), make(tiny_arid, seed=1)
+    assert torch.equal(a[3]["dark"], b[3]["dark"])
+    b.set_epoch(1)
+    assert not torch.equal(a[3]["dark"], b[3]["dark"]), "a new epoch draws new clips/crops"
+
+
+def test_cache_and_worker_processes_give_the_same_batches(tiny_arid):
+    cached, streamed = make(tiny_arid, cache=True), make(tiny_arid, cache=False)
+    assert torch.equal(cached[4]["dark"], streamed[4]["dark"])
+    serial = next(iter(DataLoader(cached, batch_size=6)))
+    parallel = next(iter(DataLoader(cached, batch_size=6, num_workers=2)))
+    assert torch.equal(serial["dark"], parallel["dark"]) and serial["video_id"] == parallel["video_id"]
+
+
+def test_eval_yields_every_clip_of_every_video(tiny_arid):
+    ds = make(tiny_arid, "test", num_clips=3)
+    assert len(ds) == 11 * 3
+    ids = [ds[i]["video_id"] for i in range(len(ds))]
+    assert ids[:3] == [ids[0]] * 3 and len(set(ids)) == 11
+    assert not torch.equal(ds[0]["dark"], ds[1]["dark"]), "clips of a video come from different times"
+
+
+def test_short_side_resize(tiny_arid):
+    ds = make(tiny_arid, short_side=40, crop_size=32)
+    assert ds[0]["dark"].shape == (3, 4, 32, 32)
+    assert ds.frames[0].shape[1:3] == (40, 40)
+
+
+def test_listed_but_absent_files_are_an_error(tiny_arid, tmp_path):
+    write_split_file(tmp_path / "ARID_split1_train.txt", [(0, "Drink/Drink_9_9.mp4")])
+    with pytest.raises(FileNotFoundError, match=r"1 of 1 clips .* Drink/Drink_9_9.mp4"):
+        DarkVideoDataset(tiny_arid, tmp_path / "ARID_split1_train.txt", train=True, progress=False)
+
+
+def test_unreadable_videos_are_skipped_with_a_warning_and_counted(tiny_arid, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(tiny_arid, root)
+    victim = root / "Jump" / "Jump_1_1.mp4"
+    victim.write_bytes(b"not a video at all")
+    with pytest.warns(UserWarning, match="unreadable"):
+        ds = make(root)
+    assert ds.skipped == [str(victim)] and len(ds) == 21
+    for path in root.glob("*/*.mp4"):
+        path.write_bytes(b"broken")
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="no readable videos"):
+        make(root)
+
+
+def test_bad_options_are_named(tiny_arid):
+    with pytest.raises(ValueError, match="unknown normalisation 'sRGB'"):
+        make(tiny_arid, norm="sRGB")
+    with pytest.raises(ValueError, match="smaller than crop_size 80"):
+        make(tiny_arid, crop_size=80)[0]

@@ -1,0 +1,118 @@
+"""fit(): the run folder's record, checkpoints, resuming after a killed process, the KD student."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+import torch
+
+from dlkdd_lite.checkpoint import load_checkpoint, load_model
+from dlkdd_lite.config import RunConfig
+from dlkdd_lite.results import summarize_runs
+from dlkdd_lite.train import fit
+
+FAST = dict(num_frames=4, crop_size=48, batch_size=8, eval_clips=2, epochs=2)
+
+
+@pytest.fixture(scope="module")
+def teacher_run(tiny_arid, tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "teacher"
+    metrics = fit(RunConfig(role="teacher", **FAST), tiny_arid, out, progress=False)
+    return out, metrics
+
+
+def test_run_folder_is_self_describing(teacher_run):
+    out, metrics = teacher_run
+    assert {p.name for p in out.iterdir()} >= {"config.json", "metrics.csv", "checkpoint.pt", "predictions.csv", "result.json"}
+    rows = pd.read_csv(out / "metrics.csv")
+    assert list(rows.columns) == ["run", "role", "seed", "epoch", "split", "metric", "value"]
+    assert set(rows["metric"]) >= {"loss", "clip_acc1", "video_acc1"}
+    assert sorted(rows["epoch"].unique()) == [0, 1]
+    last = rows[(rows.epoch == 1) & (rows.split == "test")].set_index("metric")["value"]
+    assert last["video_acc1"] == pytest.approx(metrics["video_acc1"], abs=1e-5)
+    assert 0.0 <= metrics["clip_acc1"] <= 1.0
+    predictions = pd.read_csv(out / "predictions.csv")
+    assert len(predictions) == 11 and predictions["correct"].mean() == pytest.approx(metrics["video_acc1"])
+
+
+def test_checkpoint_carries_its_config_and_loads_weights_only(teacher_run):
+    out, _ = teacher_run
+    state = load_checkpoint(out / "checkpoint.pt")  # uses weights_only=True
+    assert state["config"]["role"] == "teacher" and state["epoch"] == 1
+    model, config = load_model(out / "checkpoint.pt")
+    assert config == RunConfig.load(out / "config.json")
+    assert not model.training
+
+
+def test_finished_run_is_not_redone(teacher_run, tiny_arid):
+    out, metrics = teacher_run
+    stamp = (out / "checkpoint.pt").stat().st_mtime_ns
+    again = fit(RunConfig(role="teacher", **FAST), tiny_arid, out, progress=False)
+    assert again == pytest.approx(metrics, abs=1e-5)
+    assert (out / "checkpoint.pt").stat().st_mtime_ns == stamp
+
+
+def test_a_different_config_in_the_same_folder_is_refused(teacher_run, tiny_arid):
+    out, _ = teacher_run
+    with pytest.raises(ValueError, match=r"different config \(differs in \['lr'\]\)"):
+        fit(RunConfig(role="teacher", lr=0.1, **FAST), tiny_arid, out, progress=False)
+
+
+def test_student_learns_from_the_frozen_teacher(teacher_run, tiny_arid, tmp_path):
+    teacher_out, _ = teacher_run
+    config = RunConfig(role="student", teacher_ckpt=str(teacher_out / "checkpoint.pt"), alpha=0.5, **FAST)
+    fit(config, tiny_arid, tmp_path / "student", progress=False)
+    rows = pd.read_csv(tmp_path / "student" / "metrics.csv")
+    train = rows[rows.split == "train"].pivot(index="epoch", columns="metric", values="value")
+    assert (train["kd"] > 0).all()
+    assert train["loss"].to_numpy() == pytest.approx((0.5 * train["kd"] + 0.5 * train["ce"]).to_numpy(), rel=1e-3)
+    summary = summarize_runs(tmp_path)
+    assert list(summary["role"]) == ["student"] and "video_acc1" in summary
+
+
+def test_student_refuses_a_mismatched_teacher(teacher_run, tiny_arid, tmp_path):
+    teacher_out, _ = teacher_run
+    config = RunConfig(role="student", teacher_ckpt=str(teacher_out / "checkpoint.pt"), gamma=2.5, **FAST)
+    with pytest.raises(ValueError, match="gamma=1.8 but this student uses gamma=2.5"):
+        fit(config, tiny_arid, tmp_path / "s", progress=False)
+
+
+def test_killed_run_resumes_with_no_lost_or_repeated_epoch(tiny_arid, tmp_path):
+    """A real `dlkdd train` process is killed after its first epoch; fit() then finishes the run,
+    and the result equals an uninterrupted run's, weight for weight."""
+    args = ["--num-frames", "4", "--crop-size", "48", "--batch-size", "8", "--eval-clips", "2", "--epochs", "3"]
+    out = tmp_path / "killed"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "dlkdd_lite.cli", "train", "--role", "baseline", "--data", str(tiny_arid),
+           "--out", str(out), "--quiet", "--device", "cpu", *args]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (out / "checkpoint.pt").exists():
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    state = load_checkpoint(out / "checkpoint.pt")
+    assert state["epoch"] < 2, "the process must be killed before it finished"
+    assert not (out / "result.json").exists()
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as in the killed process, so that both runs do the same arithmetic
+    try:
+        config = RunConfig(role="baseline", device="cpu", num_frames=4, crop_size=48, batch_size=8, eval_clips=2, epochs=3)
+        resumed = fit(config, tiny_arid, out, progress=False)
+        fresh = fit(config, tiny_arid, tmp_path / "fresh", progress=False)
+    finally:
+        torch.set_num_threads(threads)
+    rows = pd.read_csv(out / "metrics.csv")
+    counts = rows.groupby(["epoch", "split", "metric"]).size()
+    assert sorted(rows["epoch"].unique()) == [0, 1, 2] and (counts == 1).all()
+    assert resumed == pytest.approx(fresh, abs=1e-6)
+    a, b = load_checkpoint(out / "checkpoint.pt")["model"], load_checkpoint(tmp_path / "fresh" / "checkpoint.pt")["model"]
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], rtol=1e-5, atol=1e-6)
+    assert json.loads((out / "result.json").read_text())["skipped_videos"] == 0
