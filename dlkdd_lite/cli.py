@@ -47,8 +47,13 @@ def _add_train(sub) -> None:
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     p.add_argument("--pretrained", help="local state-dict file to initialise the backbone")
     p.add_argument("--no-amp", dest="amp", action="store_false", default=None)
-    p.add_argument("--no-cache", dest="cache", action="store_false", default=None,
-                   help="decode clips on the fly instead of keeping videos in memory")
+    p.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        default=None,
+        help="decode clips on the fly instead of keeping videos in memory",
+    )
     p.add_argument("--config", help="a config.json to start from (flags override it)")
     p.add_argument("--overwrite", action="store_true", help="discard an existing run in --out")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -71,12 +76,20 @@ def _add_notebooks(sub) -> None:
     p.add_argument("--src", default="notebooks", help="folder of NN_*.ipynb")
     p.add_argument("--out", default="build/notebooks", help="where the executed copies go")
     p.add_argument("--only", nargs="*", help="notebook number prefixes to run, e.g. 00 03")
-    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="override a parameter (VALUE is a Python literal or a string)")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (VALUE is a Python literal or a string)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dlkdd", description="DL-KDD lite: dark-video action recognition with dual-light distillation")
+    parser = argparse.ArgumentParser(
+        prog="dlkdd", description="DL-KDD lite: dark-video action recognition with dual-light distillation"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_synth, _add_train, _add_evaluate, _add_notebooks):
         add(sub)

@@ -74,17 +74,26 @@ class RunConfig:
         check(self.norm in NORMS, f"unknown normalisation {self.norm!r}; expected one of {NORMS}")
         check(self.optimizer in OPTIMIZERS, f"unknown optimizer {self.optimizer!r}; expected one of {OPTIMIZERS}")
         check(self.device in DEVICES, f"unknown device {self.device!r}; expected one of {DEVICES}")
-        check(self.sampling in ("dense", "segment"), f"unknown sampling {self.sampling!r}; expected 'dense' or 'segment'")
-        check(self.enhancer in ("none", "gamma", "histeq"), f"unknown enhancer {self.enhancer!r}; expected 'none', 'gamma' or 'histeq'")
-        check(math.isfinite(self.temperature) and self.temperature > 0, f"temperature must be > 0, got {self.temperature}")
+        check(
+            self.sampling in ("dense", "segment"), f"unknown sampling {self.sampling!r}; expected 'dense' or 'segment'"
+        )
+        check(
+            self.enhancer in ("none", "gamma", "histeq"),
+            f"unknown enhancer {self.enhancer!r}; expected 'none', 'gamma' or 'histeq'",
+        )
+        check(
+            math.isfinite(self.temperature) and self.temperature > 0, f"temperature must be > 0, got {self.temperature}"
+        )
         check(0.0 <= self.alpha <= 1.0, f"alpha (the KD loss weight) must be in [0, 1], got {self.alpha}")
         check(math.isfinite(self.gamma) and self.gamma > 0, f"gamma must be > 0 (>1 brightens), got {self.gamma}")
         for name in ("num_classes", "num_frames", "frame_stride", "crop_size", "eval_clips", "epochs", "batch_size"):
             value = getattr(self, name)
             check(isinstance(value, int) and value >= 1, f"{name} must be an integer >= 1, got {value!r}")
         check(self.num_classes >= 2, f"num_classes must be >= 2, got {self.num_classes}")
-        check(self.short_side is None or self.short_side >= self.crop_size,
-              f"short_side ({self.short_side}) must be >= crop_size ({self.crop_size})")
+        check(
+            self.short_side is None or self.short_side >= self.crop_size,
+            f"short_side ({self.short_side}) must be >= crop_size ({self.crop_size})",
+        )
         check(self.lr > 0, f"lr must be > 0, got {self.lr}")
         check(self.num_workers >= 0, f"num_workers must be >= 0, got {self.num_workers}")
         if self.role == "student":

@@ -115,7 +115,10 @@ class DarkVideoDataset(Dataset):
                 continue
             self.videos.append((path, entry.label, entry.video_id))
         if self.skipped:
-            warnings.warn(f"{len(self.skipped)} of {len(entries)} videos in {split_file} were unreadable and skipped", stacklevel=2)
+            warnings.warn(
+                f"{len(self.skipped)} of {len(entries)} videos in {split_file} were unreadable and skipped",
+                stacklevel=2,
+            )
         if not self.videos:
             raise ValueError(f"no readable videos in {split_file} under {self.root}")
 

@@ -18,9 +18,7 @@ from dlkdd_lite.atomic import write_text_atomic
 
 def inject_parameters(nb: nbformat.NotebookNode, parameters: dict) -> None:
     """Insert ``NAME = value`` lines after the cell tagged ``parameters`` (error if none)."""
-    index = next(
-        (i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None
-    )
+    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
     if index is None:
         raise ValueError("notebook has no cell tagged 'parameters'")
     if not parameters:

@@ -26,7 +26,12 @@ def save_figure(fig, stem: str | os.PathLike) -> list[Path]:
     paths = [stem.with_suffix(".png"), stem.with_suffix(".pdf")]
     with matplotlib.rc_context({"pdf.fonttype": 42, "ps.fonttype": 42}):  # embed TrueType fonts
         fig.savefig(paths[0], dpi=300, bbox_inches="tight", metadata={"Software": None})
-        fig.savefig(paths[1], dpi=300, bbox_inches="tight", metadata={"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None})
+        fig.savefig(
+            paths[1],
+            dpi=300,
+            bbox_inches="tight",
+            metadata={"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+        )
     return paths
 
 
@@ -37,7 +42,9 @@ def plot_training_curves(metrics: pd.DataFrame, *, metric: str = "video_acc1", s
 
     rows = metrics[(metrics["metric"] == metric) & (metrics["split"] == split)]
     if rows.empty:
-        raise ValueError(f"no rows with metric={metric!r} and split={split!r}; have {sorted(metrics['metric'].unique())}")
+        raise ValueError(
+            f"no rows with metric={metric!r} and split={split!r}; have {sorted(metrics['metric'].unique())}"
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
     sns.lineplot(data=rows, x="epoch", y="value", hue="run", marker="o", ax=ax)

@@ -39,9 +39,7 @@ def write_split_file(path: str | os.PathLike, entries) -> None:
     write_text_atomic(path, "".join(lines))
 
 
-def read_split_file(
-    path: str | os.PathLike, classes: tuple[str, ...] = ARID_CLASSES
-) -> list[SplitEntry]:
+def read_split_file(path: str | os.PathLike, classes: tuple[str, ...] = ARID_CLASSES) -> list[SplitEntry]:
     """Parse an ARID-format split file and check every label against its class folder.
 
     Accepts LF or CRLF endings and a missing final newline (ARID V1.5's lists have both).
@@ -60,15 +58,11 @@ def read_split_file(
             continue
         parts = line.strip().split("\t")
         if len(parts) != 3 or not parts[1].lstrip("-").isdigit():
-            raise ValueError(
-                f"{path}:{lineno}: expected '<idx>\\t<label>\\t<Class>/<file>', got {line!r}"
-            )
+            raise ValueError(f"{path}:{lineno}: expected '<idx>\\t<label>\\t<Class>/<file>', got {line!r}")
         label, relpath = int(parts[1]), parts[2].replace("\\", "/")
         class_name = relpath.split("/")[0]
         if class_name not in classes:
-            raise ValueError(
-                f"{path}:{lineno}: unknown class {class_name!r}; expected one of {list(classes)}"
-            )
+            raise ValueError(f"{path}:{lineno}: unknown class {class_name!r}; expected one of {list(classes)}")
         if label != classes.index(class_name):
             raise ValueError(
                 f"{path}:{lineno}: label {label} does not match class {class_name!r} "

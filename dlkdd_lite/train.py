@@ -116,10 +116,10 @@ def fit(
         scaler.load_state_dict(state["scaler"])
         torch.set_rng_state(state["rng"])  # dropout draws continue as if never interrupted
         start_epoch = state["epoch"] + 1
-    writer = MetricsWriter(out / "metrics.csv", run=out.name, role=config.role, seed=config.seed, start_epoch=start_epoch)
-    loader_kw = dict(
-        batch_size=config.batch_size, num_workers=config.num_workers, pin_memory=device.type == "cuda"
+    writer = MetricsWriter(
+        out / "metrics.csv", run=out.name, role=config.role, seed=config.seed, start_epoch=start_epoch
     )
+    loader_kw = dict(batch_size=config.batch_size, num_workers=config.num_workers, pin_memory=device.type == "cuda")
     test_loader = DataLoader(test_set, shuffle=False, **loader_kw)
 
     metrics, predictions = {}, []
@@ -128,7 +128,9 @@ def fit(
     for epoch in epochs:
         train_set.set_epoch(epoch)
         order = torch.Generator().manual_seed(int(np.random.SeedSequence([config.seed, epoch]).generate_state(1)[0]))
-        loader = DataLoader(train_set, shuffle=True, generator=order, drop_last=len(train_set) > config.batch_size, **loader_kw)
+        loader = DataLoader(
+            train_set, shuffle=True, generator=order, drop_last=len(train_set) > config.batch_size, **loader_kw
+        )
         start = time.perf_counter()
         train_metrics = _train_epoch(model, teacher, loader, optimizer, scaler, config, device, progress)
         scheduler.step()
@@ -157,7 +159,9 @@ def fit(
     return metrics
 
 
-def _train_epoch(model, teacher, loader, optimizer, scaler, config: RunConfig, device, progress: bool) -> dict[str, float]:
+def _train_epoch(
+    model, teacher, loader, optimizer, scaler, config: RunConfig, device, progress: bool
+) -> dict[str, float]:
     model.train()
     sums = {"loss": 0.0, "ce": 0.0, "kd": 0.0}
     correct = seen = 0

@@ -47,7 +47,14 @@ def channel_histograms(views: dict[str, np.ndarray], *, bins: int = 64):
     fig, axes = plt.subplots(1, len(views), figsize=(3.2 * len(views), 2.6), squeeze=False, sharey=True)
     for ax, (name, clip) in zip(axes[0], views.items()):
         for ch, colour in enumerate(("red", "green", "blue")):
-            ax.hist(np.asarray(clip)[..., ch].ravel(), bins=bins, range=(0, 255), histtype="step", color=colour, label=colour[0].upper())
+            ax.hist(
+                np.asarray(clip)[..., ch].ravel(),
+                bins=bins,
+                range=(0, 255),
+                histtype="step",
+                color=colour,
+                label=colour[0].upper(),
+            )
         ax.set(title=name, xlabel="pixel value", xlim=(0, 255), yscale="log")
     axes[0, 0].set_ylabel("count")
     axes[0, 0].legend(fontsize=7)

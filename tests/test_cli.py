@@ -28,8 +28,9 @@ def test_synth_train_evaluate_end_to_end(tmp_path):
     assert (data / "splits" / "ARID_split1_train.txt").is_file()
     fast = ["--num-frames", 4, "--crop-size", 40, "--epochs", 1, "--batch-size", 8, "--eval-clips", 1, "--quiet"]
     dlkdd("train", "--role", "teacher", "--data", data, "--out", tmp_path / "teacher", *fast)
+    teacher = tmp_path / "teacher" / "checkpoint.pt"
     result = dlkdd("train", "--role", "student", "--data", data, "--out", tmp_path / "student",
-                   "--teacher", tmp_path / "teacher" / "checkpoint.pt", "--temperature", 2, "--alpha", 0.5, *fast)  # fmt: skip
+                   "--teacher", teacher, "--temperature", 2, "--alpha", 0.5, *fast)  # fmt: skip
     printed = json.loads(result.stdout)
     assert set(printed) >= {"loss", "clip_acc1", "video_acc1"}
     config = json.loads((tmp_path / "student" / "config.json").read_text())
@@ -52,7 +53,9 @@ def test_invalid_values_exit_2_with_the_value_named(tmp_path, args, message):
 
 
 def test_unknown_architecture_is_rejected_by_the_parser(tmp_path):
-    result = dlkdd("train", "--role", "teacher", "--data", tmp_path, "--out", tmp_path / "r", "--arch", "vgg", check=False)
+    result = dlkdd(
+        "train", "--role", "teacher", "--data", tmp_path, "--out", tmp_path / "r", "--arch", "vgg", check=False
+    )
     assert result.returncode == 2 and "invalid choice: 'vgg'" in result.stderr
 
 

@@ -28,7 +28,13 @@ def teacher_run(tiny_arid, tmp_path_factory):
 
 def test_run_folder_is_self_describing(teacher_run):
     out, metrics = teacher_run
-    assert {p.name for p in out.iterdir()} >= {"config.json", "metrics.csv", "checkpoint.pt", "predictions.csv", "result.json"}
+    assert {p.name for p in out.iterdir()} >= {
+        "config.json",
+        "metrics.csv",
+        "checkpoint.pt",
+        "predictions.csv",
+        "result.json",
+    }
     rows = pd.read_csv(out / "metrics.csv")
     assert list(rows.columns) == ["run", "role", "seed", "epoch", "split", "metric", "value"]
     assert set(rows["metric"]) >= {"loss", "clip_acc1", "video_acc1"}
@@ -103,7 +109,9 @@ def test_killed_run_resumes_with_no_lost_or_repeated_epoch(tiny_arid, tmp_path):
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # as in the killed process, so that both runs do the same arithmetic
     try:
-        config = RunConfig(role="baseline", device="cpu", num_frames=4, crop_size=48, batch_size=8, eval_clips=2, epochs=3)
+        config = RunConfig(
+            role="baseline", device="cpu", num_frames=4, crop_size=48, batch_size=8, eval_clips=2, epochs=3
+        )
         resumed = fit(config, tiny_arid, out, progress=False)
         fresh = fit(config, tiny_arid, tmp_path / "fresh", progress=False)
     finally:
@@ -112,7 +120,10 @@ def test_killed_run_resumes_with_no_lost_or_repeated_epoch(tiny_arid, tmp_path):
     counts = rows.groupby(["epoch", "split", "metric"]).size()
     assert sorted(rows["epoch"].unique()) == [0, 1, 2] and (counts == 1).all()
     assert resumed == pytest.approx(fresh, abs=1e-6)
-    a, b = load_checkpoint(out / "checkpoint.pt")["model"], load_checkpoint(tmp_path / "fresh" / "checkpoint.pt")["model"]
+    a, b = (
+        load_checkpoint(out / "checkpoint.pt")["model"],
+        load_checkpoint(tmp_path / "fresh" / "checkpoint.pt")["model"],
+    )
     for key in a:
         torch.testing.assert_close(a[key], b[key], rtol=1e-5, atol=1e-6)
     assert json.loads((out / "result.json").read_text())["skipped_videos"] == 0

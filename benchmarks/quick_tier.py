@@ -1,0 +1,128 @@
+"""Quick-tier benchmark: wall time and peak memory of the demo, and accuracy over seeds.
+
+Runs what `make demo` runs (after installation) in a fresh working folder: `dlkdd synth`, then
+every notebook via `dlkdd notebooks`, sampling the resident memory of the whole process tree
+(the kernels included). Then trains two more teacher seeds so teacher, no-KD baseline and KD
+student are each reported over the same seeds. Appends rows to benchmarks/results/*.csv.
+
+    .venv/bin/python benchmarks/quick_tier.py [--work DIR] [--seeds 0 1 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def run_with_peak_rss(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Run ``cmd``; return (seconds, peak summed RSS in GiB of it and all its descendants)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd)
+    peak, parent = 0, psutil.Process(proc.pid)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            try:
+                procs = [parent, *parent.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    code = proc.wait()
+    done.set()
+    thread.join()
+    if code != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {code}")
+    return time.perf_counter() - start, peak / 2**30
+
+
+def machine() -> dict:
+    import torch
+
+    return {
+        "date": datetime.date.today().isoformat(), "machine": platform.machine(), "cpus": psutil.cpu_count(),
+        "python": platform.python_version(), "torch": torch.__version__, "device": "cpu",
+    }  # fmt: skip
+
+
+def append_rows(path: Path, rows: list[dict]) -> None:
+    new = not path.exists()
+    with open(path, "a", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        if new:
+            writer.writeheader()
+        writer.writerows(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", help="working folder (default: a fresh temporary one)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    args = parser.parse_args()
+    work = Path(args.work or tempfile.mkdtemp(prefix="dlkdd_bench_"))
+    if (work / "notebooks").exists():
+        shutil.rmtree(work / "notebooks")
+    shutil.copytree(ROOT / "notebooks", work / "notebooks")
+    bin_dir = Path(sys.executable).parent
+    dlkdd = str(bin_dir / "dlkdd")
+
+    synth_s, synth_gib = run_with_peak_rss([dlkdd, "synth", "--root", "data/quick"], work)
+    nb_s, nb_gib = run_with_peak_rss(
+        [dlkdd, "notebooks", "--src", "notebooks", "--out", "build/notebooks", "-p", f"SEEDS={args.seeds!r}"], work
+    )
+    info = machine()
+    demo = {**info, "synth_s": round(synth_s, 1), "notebooks_s": round(nb_s, 1), "total_s": round(synth_s + nb_s, 1),
+            "peak_rss_gib": round(max(synth_gib, nb_gib), 2), "seeds": len(args.seeds)}  # fmt: skip
+    append_rows(RESULTS / "quick_tier_demo.csv", [demo])
+    print(f"make demo (after install): {demo['total_s']} s (target <= 300), ", end="")
+    print(f"peak RSS {demo['peak_rss_gib']} GiB (target <= 3)")
+
+    # Teachers for the other seeds, so all three roles are reported over the same seeds.
+    from dlkdd_lite.config import RunConfig
+    from dlkdd_lite.results import summarize_runs
+    from dlkdd_lite.train import fit
+
+    runs = work / "runs" / "quick"
+    for seed in args.seeds:
+        if seed != 0:
+            fit(
+                RunConfig(role="teacher", seed=seed), work / "data" / "quick", runs / f"teacher_s{seed}", progress=False
+            )
+    summary = summarize_runs(runs)
+    rows = []
+    for role, group in summary.groupby("role"):
+        acc = group["video_acc1"] * 100
+        rows.append({**info, "role": role, "n_seeds": len(group), "video_acc1_mean": round(acc.mean(), 2),
+                     "video_acc1_std": round(acc.std(ddof=1), 2) if len(group) > 1 else "",
+                     "per_seed": " ".join(f"{a:.1f}" for a in acc)})  # fmt: skip
+    append_rows(RESULTS / "quick_tier_accuracy.csv", rows)
+    for row in rows:
+        print(f"{row['role']:>9}: video acc {row['video_acc1_mean']:.1f} ± {row['video_acc1_std'] or 0} % "
+              f"over {row['n_seeds']} seeds ({row['per_seed']})")  # fmt: skip
+    means = {r["role"]: r["video_acc1_mean"] for r in rows}
+    if {"student", "baseline"} <= means.keys():
+        print(f"KD student / baseline accuracy ratio: {means['student'] / max(means['baseline'], 1e-9):.3f}")
+    print(f"work folder: {work}")
+
+
+if __name__ == "__main__":
+    main()
