@@ -69,7 +69,8 @@ def plot_role_comparison(summary: pd.DataFrame, *, metric: str = "video_acc1", a
     data = summary.assign(value=summary[metric] * 100)
     sns.barplot(data=data, x="role", y="value", order=order, errorbar="sd", capsize=0.15,
                 color="#9ecae1", edgecolor="black", ax=ax)  # fmt: skip
-    sns.stripplot(data=data, x="role", y="value", order=order, color="black", size=4, ax=ax)
+    # No jitter: seaborn draws it from the global NumPy RNG, which would make figures differ run to run.
+    sns.stripplot(data=data, x="role", y="value", order=order, color="black", size=4, jitter=False, ax=ax)
     ax.set_xticks(range(len(order)), [ROLE_LABELS.get(r, r) for r in order])
     ax.set(xlabel="", ylabel=f"{metric} (%)", ylim=(0, 100))
     ax.set_title(f"{metric}: mean ± std over seeds (n = {data.groupby('role').size().min()})")

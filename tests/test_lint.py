@@ -1,0 +1,19 @@
+"""ruff keeps the code formatted and lint-clean (STYLE.md); it runs in well under a second."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PATHS = ["dlkdd_lite", "tests", "benchmarks"]
+
+
+def test_ruff_check():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", *PATHS], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format():
+    cmd = [sys.executable, "-m", "ruff", "format", "--check", *PATHS]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
