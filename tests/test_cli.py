@@ -24,7 +24,7 @@ def test_help_lists_every_command():
 def test_synth_train_evaluate_end_to_end(tmp_path):
     data = tmp_path / "data"
     dlkdd("synth", "--root", data, "--actors", 2, "--test-actors", 1, "--clips-per-actor", 1,
-          "--num-frames", 12, "--size", 48)  # fmt: skip
+          "--num-frames", 12, "--size", 64)  # fmt: skip
     assert (data / "splits" / "ARID_split1_train.txt").is_file()
     fast = ["--num-frames", 4, "--crop-size", 40, "--epochs", 1, "--batch-size", 8, "--eval-clips", 1, "--quiet"]
     dlkdd("train", "--role", "teacher", "--data", data, "--out", tmp_path / "teacher", *fast)

@@ -91,7 +91,7 @@ def test_student_refuses_a_mismatched_teacher(teacher_run, tiny_arid, tmp_path):
 def test_killed_run_resumes_with_no_lost_or_repeated_epoch(tiny_arid, tmp_path):
     """A real `dlkdd train` process is killed after its first epoch; fit() then finishes the run,
     and the result equals an uninterrupted run's, weight for weight."""
-    args = ["--num-frames", "4", "--crop-size", "48", "--batch-size", "8", "--eval-clips", "2", "--epochs", "3"]
+    args = ["--num-frames", "4", "--crop-size", "48", "--batch-size", "8", "--eval-clips", "2", "--epochs", "4"]
     out = tmp_path / "killed"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "dlkdd_lite.cli", "train", "--role", "baseline", "--data", str(tiny_arid),
@@ -99,18 +99,18 @@ def test_killed_run_resumes_with_no_lost_or_repeated_epoch(tiny_arid, tmp_path):
     proc = subprocess.Popen(cmd, env=env)
     deadline = time.time() + 120
     while time.time() < deadline and not (out / "checkpoint.pt").exists():
-        time.sleep(0.05)
+        time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     state = load_checkpoint(out / "checkpoint.pt")
-    assert state["epoch"] < 2, "the process must be killed before it finished"
+    assert state["epoch"] < 3, "the process must be killed before it finished"
     assert not (out / "result.json").exists()
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # as in the killed process, so that both runs do the same arithmetic
     try:
         config = RunConfig(
-            role="baseline", device="cpu", num_frames=4, crop_size=48, batch_size=8, eval_clips=2, epochs=3
+            role="baseline", device="cpu", num_frames=4, crop_size=48, batch_size=8, eval_clips=2, epochs=4
         )
         resumed = fit(config, tiny_arid, out, progress=False)
         fresh = fit(config, tiny_arid, tmp_path / "fresh", progress=False)
@@ -118,7 +118,7 @@ def test_killed_run_resumes_with_no_lost_or_repeated_epoch(tiny_arid, tmp_path):
         torch.set_num_threads(threads)
     rows = pd.read_csv(out / "metrics.csv")
     counts = rows.groupby(["epoch", "split", "metric"]).size()
-    assert sorted(rows["epoch"].unique()) == [0, 1, 2] and (counts == 1).all()
+    assert sorted(rows["epoch"].unique()) == [0, 1, 2, 3] and (counts == 1).all()
     assert resumed == pytest.approx(fresh, abs=1e-6)
     a, b = (
         load_checkpoint(out / "checkpoint.pt")["model"],

@@ -10,7 +10,7 @@ from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
 @pytest.fixture(scope="module")
 def lossless_video(tmp_path_factory):
     rng = np.random.default_rng(0)
-    frames = rng.integers(0, 256, size=(12, 32, 48, 3), dtype=np.uint8)
+    frames = rng.integers(0, 256, size=(12, 32, 64, 3), dtype=np.uint8)
     path = tmp_path_factory.mktemp("video") / "clip.mp4"
     write_video(path, frames, fps=10, lossless=True)
     return path, frames
@@ -19,7 +19,7 @@ def lossless_video(tmp_path_factory):
 def test_lossless_round_trip_is_bit_exact(lossless_video):
     path, frames = lossless_video
     clip = read_clip(path)
-    assert clip.dtype == np.uint8 and clip.shape == (12, 32, 48, 3)
+    assert clip.dtype == np.uint8 and clip.shape == (12, 32, 64, 3)
     assert np.array_equal(clip, frames)
     assert video_num_frames(path) == 12
 
