@@ -17,7 +17,11 @@ class VideoReadError(RuntimeError):
 
 
 def _open(path: Path):
-    import decord  # imported here so that importing dlkdd_lite never initialises the decoder
+    # torch must be loaded before decord: decord2 3.4 imported first makes torch's CPU kernels
+    # crash (segfault, with "[NVBLAS] CPU Blas library need to be provided") on CUDA builds of
+    # torch. Imported here, not at module level, so that importing dlkdd_lite loads no decoder.
+    import torch  # noqa: F401
+    import decord
 
     if not path.is_file():
         raise VideoReadError(f"video not found: {path}")

@@ -45,3 +45,19 @@ def test_missing_and_damaged_files_are_named(tmp_path):
     broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 50)
     with pytest.raises(VideoReadError, match="cannot decode video .*broken.mp4"):
         read_clip(broken)
+
+
+def test_reading_video_before_torch_is_safe(lossless_video):
+    """decord2 loaded before torch crashes torch's CPU kernels; read_clip must load torch first."""
+    import subprocess
+    import sys
+
+    path, _ = lossless_video
+    code = (
+        "from dlkdd_lite.video import read_clip\n"
+        f"read_clip({str(path)!r})\n"
+        "import torch\n"
+        "print(torch.nn.Conv3d(3, 4, 3)(torch.randn(1, 3, 4, 16, 16)).shape)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
