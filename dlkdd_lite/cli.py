@@ -21,7 +21,7 @@ def _add_synth(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--actors", type=int, default=8, help="actors (scenes/styles) per class")
     p.add_argument("--test-actors", type=int, default=2, help="actors held out for the test split")
-    p.add_argument("--clips-per-actor", type=int, default=2)
+    p.add_argument("--clips-per-actor", type=int, default=3)
     p.add_argument("--num-frames", type=int, default=32, help="frames per video")
     p.add_argument("--size", type=int, default=64, help="frame height and width in pixels")
     p.add_argument("--fps", type=int, default=15)

@@ -51,8 +51,8 @@ class RunConfig:
     temperature: float = 4.0
     alpha: float = 0.7  # weight of the KD term; 1 - alpha weighs cross-entropy
     # optimisation
-    epochs: int = 12
-    batch_size: int = 16
+    epochs: int = 30
+    batch_size: int = 8
     optimizer: str = "adamw"
     lr: float = 3e-3
     weight_decay: float = 1e-4

@@ -29,6 +29,27 @@ NORM_STATS = {
 }
 
 
+# Decoded videos shared by every cached dataset in this process, keyed by file identity and size:
+# notebook 04 trains six models on the same clips, and decoding dominates the quick tier's time.
+_DECODED: dict[tuple, np.ndarray] = {}
+
+
+def clear_decode_cache() -> None:
+    """Forget the decoded videos kept by datasets built with ``cache=True``."""
+    _DECODED.clear()
+
+
+def _decode_whole(path: Path, short_side: int | None) -> np.ndarray:
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, short_side)
+    if key not in _DECODED:
+        frames = torch.from_numpy(read_clip(path))
+        if short_side is not None:
+            frames = resize_short_side(frames, short_side)
+        _DECODED[key] = frames.numpy()
+    return _DECODED[key]
+
+
 def resize_short_side(frames: torch.Tensor, short_side: int) -> torch.Tensor:
     """uint8 (T, H, W, C) -> uint8 (T, H', W', C) with min(H', W') = short_side (bilinear)."""
     t, h, w, c = frames.shape
@@ -52,6 +73,9 @@ class DarkVideoDataset(Dataset):
 
     Randomness is a pure function of (seed, epoch, index): the same clip comes out whatever the
     number of worker processes. Call ``set_epoch`` once per epoch.
+
+    With ``cache=True`` every video is decoded once per process (shared by all datasets, see
+    ``clear_decode_cache``); use ``cache=False`` for datasets that do not fit in memory.
     """
 
     def __init__(
@@ -102,10 +126,8 @@ class DarkVideoDataset(Dataset):
         for entry, path in zip(tqdm(entries, desc=desc, disable=not progress, leave=False), paths):
             try:
                 if cache:
-                    frames = torch.from_numpy(read_clip(path))
-                    if short_side is not None:
-                        frames = resize_short_side(frames, short_side)
-                    self.frames.append(frames.numpy())
+                    frames = _decode_whole(path, short_side)
+                    self.frames.append(frames)
                     self.lengths.append(frames.shape[0])
                 else:
                     self.lengths.append(video_num_frames(path))

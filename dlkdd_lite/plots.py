@@ -71,6 +71,10 @@ def plot_role_comparison(summary: pd.DataFrame, *, metric: str = "video_acc1", a
                 color="#9ecae1", edgecolor="black", ax=ax)  # fmt: skip
     # No jitter: seaborn draws it from the global NumPy RNG, which would make figures differ run to run.
     sns.stripplot(data=data, x="role", y="value", order=order, color="black", size=4, jitter=False, ax=ax)
+    if "num_classes" in summary.columns:
+        chance = 100 / summary["num_classes"].iloc[0]
+        ax.axhline(chance, color="grey", linestyle="--", linewidth=1)
+        ax.text(len(order) - 0.5, chance + 1, "chance", color="grey", fontsize=8, ha="right", va="bottom")
     ax.set_xticks(range(len(order)), [ROLE_LABELS.get(r, r) for r in order])
     ax.set(xlabel="", ylabel=f"{metric} (%)", ylim=(0, 100))
     ax.set_title(f"{metric}: mean ± std over seeds (n = {data.groupby('role').size().min()})")

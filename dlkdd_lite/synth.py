@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -62,11 +63,11 @@ def darken(
     t, h, w, _ = clip.shape
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32) / max(h, w)
     lamp_x, lamp_y = rng.uniform(0.0, 1.0), rng.uniform(0.0, 0.5)
-    lamp = np.exp(-((xx - lamp_x) ** 2 + (yy - lamp_y) ** 2) / (2 * rng.uniform(0.1, 0.2) ** 2))
+    lamp = np.exp(-((xx - lamp_x) ** 2 + (yy - lamp_y) ** 2) / (2 * rng.uniform(0.12, 0.25) ** 2))
     vignette = 1.0 - 0.6 * ((xx - 0.5) ** 2 + (yy - 0.5) ** 2)
     # A bright, compact lamp over weak ambient light: a high dynamic range, so the exposure that
     # suits the whole frame leaves the actor a few levels above black (as in ARID's clips).
-    light = (rng.uniform(0.1, 0.25) + rng.uniform(1.0, 2.5) * lamp) * vignette  # (H, W)
+    light = (rng.uniform(0.2, 0.35) + rng.uniform(0.6, 1.5) * lamp) * vignette  # (H, W)
     scene = clip * light[None, :, :, None]
     exposure = brightness * rng.uniform(0.85, 1.15) / max(float(scene.mean()), 1e-6)
     electrons = rng.poisson(np.clip(scene * exposure, 0.0, 1.0) * full_well).astype(np.float32)
@@ -77,6 +78,16 @@ def darken(
 def _clip_rng(seed: int, *keys: int) -> np.random.Generator:
     # One independent stream per clip: generation order and resuming never change a clip.
     return np.random.default_rng(np.random.SeedSequence([seed, *keys]))
+
+
+def _write_clip(job: tuple, params: dict) -> None:
+    """Render, darken and encode one clip (runs in a worker process)."""
+    path, label, name, actor, clip_id = job
+    seed = params["seed"]
+    style = ActorStyle.random(_clip_rng(seed, 1_000_000 + actor))  # shared by all clips of the actor
+    rng = _clip_rng(seed, label, actor, clip_id)
+    lit = render_clip(name, rng=rng, num_frames=params["num_frames"], size=params["size"], actor=style)
+    write_video(path, darken(lit, rng=rng, brightness=params["brightness"]), params["fps"])
 
 
 def _check(params: dict) -> None:
@@ -105,19 +116,21 @@ def generate_dataset(
     seed: int = 0,
     actors: int = 8,
     test_actors: int = 2,
-    clips_per_actor: int = 2,
+    clips_per_actor: int = 3,
     num_frames: int = 32,
     size: int = 64,
     fps: int = 15,
     brightness: float = 0.075,
+    workers: int | None = None,
     progress: bool = True,
 ) -> dict:
     """Write the dataset: ``<root>/<Class>/<Class>_<actor>_<clip>.mp4``, ``<root>/splits/ARID_split1_
     {train,test}.txt`` (the last ``test_actors`` actors are held out for testing, as ARID's splits
     hold out subjects) and ``<root>/synth.json``.
 
-    Deterministic for a seed (same bytes), idempotent and resumable: existing clips are kept, and
-    a root generated with other parameters is refused rather than mixed.
+    Deterministic for a seed (same bytes, whatever ``workers``), idempotent and resumable:
+    existing clips are kept, and a root generated with other parameters is refused rather than
+    mixed. ``workers`` processes render in parallel (default: up to 2, or os.cpu_count()).
 
     Returns:
         A summary: root, parameters, clips per split.
@@ -139,18 +152,26 @@ def generate_dataset(
     write_text_atomic(manifest, json.dumps({"params": params, "classes": list(ARID_CLASSES), "version": __version__,
                                             "generator": "dlkdd_lite.synth"}, indent=2) + "\n")  # fmt: skip
 
-    styles = [ActorStyle.random(_clip_rng(seed, 1_000_000 + a)) for a in range(1, actors + 1)]
     jobs = [(label, name, a, c) for label, name in enumerate(ARID_CLASSES)
             for a in range(1, actors + 1) for c in range(1, clips_per_actor + 1)]  # fmt: skip
     splits = {"train": [], "test": []}
-    for label, name, a, c in tqdm(jobs, desc=f"generating {root.name}", disable=not progress):
+    todo = []
+    for label, name, a, c in jobs:
         relpath = f"{name}/{name}_{a}_{c}.mp4"
         splits["test" if a > actors - test_actors else "train"].append((label, relpath))
-        if (root / relpath).exists():
-            continue
-        rng = _clip_rng(seed, label, a, c)
-        lit = render_clip(name, rng=rng, num_frames=num_frames, size=size, actor=styles[a - 1])
-        write_video(root / relpath, darken(lit, rng=rng, brightness=brightness), fps)
+        if not (root / relpath).exists():
+            todo.append((root / relpath, label, name, a, c))
+    bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=f"generating {root.name}", disable=not progress)
+    workers = min(workers or min(2, os.cpu_count() or 1), max(len(todo), 1))
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            for _ in pool.map(_write_clip, todo, [params] * len(todo)):
+                bar.update()
+    else:
+        for job in todo:
+            _write_clip(job, params)
+            bar.update()
+    bar.close()
     for subset, entries in splits.items():
         write_split_file(root / "splits" / f"ARID_split1_{subset}.txt", entries)
     return {"root": str(root), "params": params, "clips": {k: len(v) for k, v in splits.items()}}

@@ -20,7 +20,7 @@ def _open(path: Path):
     # torch must be loaded before decord: decord2 3.4 imported first makes torch's CPU kernels
     # crash (segfault, with "[NVBLAS] CPU Blas library need to be provided") on CUDA builds of
     # torch. Imported here, not at module level, so that importing dlkdd_lite loads no decoder.
-    import torch  # noqa: F401
+    import torch  # noqa: F401, I001  (order matters, see above)
     import decord
 
     if not path.is_file():

@@ -33,7 +33,8 @@ def test_clips_decode_dark_like_arid(tiny_arid):
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
-    a, b, c = (generate_dataset(tmp_path / n, seed=s, **TINY) for n, s in (("a", 1), ("b", 1), ("c", 2)))
+    runs = (("a", 1, 1), ("b", 1, 2), ("c", 2, 2))  # (folder, seed, worker processes)
+    a, b, c = (generate_dataset(tmp_path / n, seed=s, workers=w, **TINY) for n, s, w in runs)
     for rel in ("Run/Run_1_1.mp4", "Sit/Sit_3_1.mp4"):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
         assert (tmp_path / "a" / rel).read_bytes() != (tmp_path / "c" / rel).read_bytes()
