@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from dlkdd_lite.config import ARCHS, NORMS, RunConfig
+from dlkdd_lite.enhance import ENHANCERS
 
 
 def _add_synth(sub) -> None:
@@ -41,7 +42,8 @@ def _add_train(sub) -> None:
                        ("frame-stride", int), ("crop-size", int), ("short-side", int), ("eval-clips", int),
                        ("gamma", float), ("split", int), ("num-workers", int), ("num-classes", int)]:  # fmt: skip
         p.add_argument(f"--{name}", type=kind)
-    p.add_argument("--enhancer", choices=("none", "gamma", "histeq"))
+    p.add_argument("--enhancer", choices=ENHANCERS)
+    p.add_argument("--enhancer-weights", help="Zero-DCE weights for --enhancer zerodce")
     p.add_argument("--sampling", choices=("dense", "segment"))
     p.add_argument("--optimizer", choices=("adamw", "sgd"))
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
@@ -71,6 +73,21 @@ def _add_evaluate(sub) -> None:
     p.add_argument("--quiet", action="store_true")
 
 
+def _add_zerodce(sub) -> None:
+    p = sub.add_parser("zerodce", help="train the Zero-DCE enhancer on a dataset's dark training frames")
+    p.add_argument("--data", required=True, help="dataset root in ARID's layout")
+    p.add_argument("--out", required=True, help="folder for zerodce.pt and metrics.csv (resumable)")
+    p.add_argument("--split", type=int, default=1)
+    p.add_argument("--frames", type=int, default=512, help="random training frames drawn from the videos")
+    p.add_argument("--steps", type=int, default=300)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--patch-size", type=int, default=32, help="random crop size, a multiple of 16 (0: whole frames)")
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    p.add_argument("--quiet", action="store_true")
+
+
 def _add_notebooks(sub) -> None:
     p = sub.add_parser("notebooks", help="execute the numbered notebooks top to bottom (headless)")
     p.add_argument("--src", default="notebooks", help="folder of NN_*.ipynb")
@@ -91,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dlkdd", description="DL-KDD lite: dark-video action recognition with dual-light distillation"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_synth, _add_train, _add_evaluate, _add_notebooks):
+    for add in (_add_synth, _add_train, _add_evaluate, _add_zerodce, _add_notebooks):
         add(sub)
     return parser
 
@@ -135,6 +152,7 @@ def _run_evaluate(args) -> None:
         args.data, split_file, train=False, num_frames=config.num_frames, frame_stride=config.frame_stride,
         sampling=config.sampling, crop_size=config.crop_size, short_side=config.short_side,
         num_clips=config.eval_clips, enhancer=config.enhancer, gamma=config.gamma, norm=config.norm,
+        enhancer_weights=config.enhancer_weights,
         cache=False, progress=not args.quiet,
     )  # fmt: skip
     loader = DataLoader(dataset, batch_size=config.batch_size)
@@ -143,6 +161,18 @@ def _run_evaluate(args) -> None:
     if args.predictions:
         write_predictions(args.predictions, predictions)
     print(json.dumps({"ckpt": args.ckpt, "split_file": str(split_file), **metrics}, indent=2))
+
+
+def _run_zerodce(args) -> None:
+    from dlkdd_lite.device import resolve_device
+    from dlkdd_lite.splits import find_split_file
+    from dlkdd_lite.zerodce_train import dark_frames, train_zerodce
+
+    frames = dark_frames(args.data, find_split_file(args.data, args.split, "train"), args.frames, seed=args.seed)
+    train_zerodce(frames, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                  patch_size=args.patch_size or None,
+                  device=resolve_device(args.device), progress=not args.quiet)  # fmt: skip
+    print(json.dumps({"weights": str(Path(args.out) / "zerodce.pt"), "frames": len(frames)}, indent=2))
 
 
 def _parse_value(text: str):
@@ -174,7 +204,8 @@ def _run_notebooks(args) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    runner = {"synth": _run_synth, "train": _run_train, "evaluate": _run_evaluate, "notebooks": _run_notebooks}
+    runner = {"synth": _run_synth, "train": _run_train, "evaluate": _run_evaluate, "zerodce": _run_zerodce,
+              "notebooks": _run_notebooks}  # fmt: skip
     try:
         runner[args.command](args)
     except (ValueError, FileNotFoundError) as err:

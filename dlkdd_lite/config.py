@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from dlkdd_lite.enhance import ENHANCERS
+
 ROLES = ("teacher", "student", "baseline")
 ARCHS = ("tiny3d", "r3d_18", "mc3_18", "r2plus1d_18")
 NORMS = ("imagenet", "arid", "none")
@@ -45,6 +47,7 @@ class RunConfig:
     eval_clips: int = 3  # clips per video at evaluation; video accuracy averages their softmax
     enhancer: str = "gamma"
     gamma: float = 1.8
+    enhancer_weights: str | None = None  # Zero-DCE weights for enhancer "zerodce"
     norm: str = "imagenet"
     # distillation (student only; ignored otherwise)
     teacher_ckpt: str | None = None
@@ -77,9 +80,10 @@ class RunConfig:
         check(
             self.sampling in ("dense", "segment"), f"unknown sampling {self.sampling!r}; expected 'dense' or 'segment'"
         )
+        check(self.enhancer in ENHANCERS, f"unknown enhancer {self.enhancer!r}; expected one of {ENHANCERS}")
         check(
-            self.enhancer in ("none", "gamma", "histeq"),
-            f"unknown enhancer {self.enhancer!r}; expected 'none', 'gamma' or 'histeq'",
+            self.enhancer != "zerodce" or bool(self.enhancer_weights),
+            "enhancer 'zerodce' needs enhancer_weights (a Zero-DCE checkpoint; see `dlkdd zerodce`)",
         )
         check(
             math.isfinite(self.temperature) and self.temperature > 0, f"temperature must be > 0, got {self.temperature}"

@@ -39,14 +39,26 @@ def clear_decode_cache() -> None:
     _DECODED.clear()
 
 
+def _file_key(path: str | os.PathLike) -> tuple:
+    stat = Path(path).stat()
+    return str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns
+
+
 def _decode_whole(path: Path, short_side: int | None) -> np.ndarray:
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, short_side)
+    key = (*_file_key(path), short_side)
     if key not in _DECODED:
         frames = torch.from_numpy(read_clip(path))
         if short_side is not None:
             frames = resize_short_side(frames, short_side)
         _DECODED[key] = frames.numpy()
+    return _DECODED[key]
+
+
+def _enhance_whole(path: Path, short_side: int | None, frames: np.ndarray, enhance, enhancer_key: tuple) -> np.ndarray:
+    # Whole videos are enhanced once: Zero-DCE is costly, and it sees whole frames as it would in use.
+    key = (*_file_key(path), short_side, enhancer_key)
+    if key not in _DECODED:
+        _DECODED[key] = enhance(torch.from_numpy(frames)).numpy()
     return _DECODED[key]
 
 
@@ -92,6 +104,7 @@ class DarkVideoDataset(Dataset):
         num_clips: int = 1,
         enhancer: str = "gamma",
         gamma: float = 1.8,
+        enhancer_weights: str | None = None,
         norm: str = "imagenet",
         classes: tuple[str, ...] = ARID_CLASSES,
         cache: bool = True,
@@ -104,7 +117,8 @@ class DarkVideoDataset(Dataset):
         self.num_frames, self.frame_stride, self.sampling = num_frames, frame_stride, sampling
         self.crop_size, self.short_side = crop_size, short_side
         self.num_clips = 1 if train else num_clips
-        self.enhance = build_enhancer(enhancer, gamma=gamma)
+        self.enhance = build_enhancer(enhancer, gamma=gamma, weights=enhancer_weights)
+        enhancer_key = (enhancer, gamma, _file_key(enhancer_weights) if enhancer_weights else None)
         mean, std = NORM_STATS[norm]
         self.mean = torch.tensor(mean).view(3, 1, 1, 1)  # (C, 1, 1, 1)
         self.std = torch.tensor(std).view(3, 1, 1, 1)
@@ -120,6 +134,7 @@ class DarkVideoDataset(Dataset):
             )
         self.videos: list[tuple[Path, int, str]] = []  # (path, label, video_id)
         self.frames: list[np.ndarray] = []  # decoded videos when cached, (T, H, W, C) uint8
+        self.enhanced: list[np.ndarray] = []  # their enhanced versions, likewise
         self.lengths: list[int] = []
         self.skipped: list[str] = []
         desc = f"{'decoding' if cache else 'probing'} {Path(split_file).name}"
@@ -127,6 +142,7 @@ class DarkVideoDataset(Dataset):
             try:
                 if cache:
                     frames = _decode_whole(path, short_side)
+                    self.enhanced.append(_enhance_whole(path, short_side, frames, self.enhance, enhancer_key))
                     self.frames.append(frames)
                     self.lengths.append(frames.shape[0])
                 else:
@@ -168,15 +184,16 @@ class DarkVideoDataset(Dataset):
             strategy=self.sampling, train=self.train, clip_index=clip_index,
             num_clips=self.num_clips, generator=g,
         )  # fmt: skip
-        if self.frames:
-            frames = torch.from_numpy(self.frames[video][indices])  # (T, H, W, C) uint8
+        if self.frames:  # both views precomputed: crop them together, so the crop is shared
+            both = np.concatenate([self.frames[video][indices], self.enhanced[video][indices]])  # (2T, H, W, C)
+            dark, enhanced = self._crop(torch.from_numpy(both), g).chunk(2)
         else:
-            frames = torch.from_numpy(read_clip(path, indices))
+            frames = torch.from_numpy(read_clip(path, indices))  # (T, H, W, C) uint8
             if self.short_side is not None:
                 frames = resize_short_side(frames, self.short_side)
-        frames = self._crop(frames, g)
-        dark = self._to_input(frames)
-        enhanced = self._to_input(self.enhance(frames))
+            dark = self._crop(frames, g)
+            enhanced = self.enhance(dark)
+        dark, enhanced = self._to_input(dark), self._to_input(enhanced)
         return {"dark": dark, "enhanced": enhanced, "label": label, "video_id": video_id}
 
     def _crop(self, frames: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:

@@ -11,7 +11,7 @@ from functools import partial
 
 import torch
 
-ENHANCERS = ("none", "gamma", "histeq")
+ENHANCERS = ("none", "gamma", "histeq", "zerodce")
 
 
 def gamma_correct(clip: torch.Tensor, gamma: float = 1.8) -> torch.Tensor:
@@ -79,8 +79,14 @@ def histogram_equalize(clip: torch.Tensor) -> torch.Tensor:
     return out.float() / 255 if as_float else out
 
 
-def build_enhancer(name: str, *, gamma: float = 1.8) -> Callable[[torch.Tensor], torch.Tensor]:
-    """Return ``clip -> clip`` for ``name`` in ``ENHANCERS`` (``"none"`` is the identity)."""
+def build_enhancer(
+    name: str, *, gamma: float = 1.8, weights: str | None = None
+) -> Callable[[torch.Tensor], torch.Tensor]:
+    """Return ``clip -> clip`` for ``name`` in ``ENHANCERS`` (``"none"`` is the identity).
+
+    ``"zerodce"`` needs ``weights``: a checkpoint written by ``dlkdd zerodce`` or the authors'
+    ``Epoch99.pth`` (see zerodce.py). Nothing is downloaded.
+    """
     # Module-level functions and partials (not lambdas) so datasets pickle into spawned workers.
     if name == "none":
         return _identity
@@ -89,6 +95,15 @@ def build_enhancer(name: str, *, gamma: float = 1.8) -> Callable[[torch.Tensor],
         return partial(gamma_correct, gamma=gamma)
     if name == "histeq":
         return histogram_equalize
+    if name == "zerodce":
+        if not weights:
+            raise ValueError(
+                "enhancer 'zerodce' needs weights: train them with `dlkdd zerodce --data DIR --out DIR` "
+                "or give the authors' Epoch99.pth (enhancer_weights / --enhancer-weights)"
+            )
+        from dlkdd_lite.zerodce import load_zerodce, zerodce_enhance
+
+        return partial(zerodce_enhance, model=load_zerodce(weights))
     raise ValueError(f"unknown enhancer {name!r}; expected one of {ENHANCERS}")
 
 

@@ -6,6 +6,7 @@ Owns the epoch loop, resuming and the run folder (``config.json``, ``metrics.csv
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -36,6 +37,7 @@ def build_datasets(config: RunConfig, data_root: str | os.PathLike, *, progress:
     common = dict(
         num_frames=config.num_frames, frame_stride=config.frame_stride, sampling=config.sampling,
         crop_size=config.crop_size, short_side=config.short_side, enhancer=config.enhancer,
+        enhancer_weights=config.enhancer_weights,
         gamma=config.gamma, norm=config.norm, cache=config.cache, seed=config.seed, progress=progress,
     )  # fmt: skip
     train = DarkVideoDataset(data_root, find_split_file(data_root, config.split, "train"), train=True, **common)
@@ -47,7 +49,7 @@ def build_datasets(config: RunConfig, data_root: str | os.PathLike, *, progress:
 
 def _load_teacher(config: RunConfig, device: torch.device):
     teacher, teacher_config = load_model(config.teacher_ckpt, device)
-    for key in ("num_classes", "enhancer", "gamma", "norm"):
+    for key in ("num_classes", "enhancer", "gamma", "enhancer_weights", "norm"):
         if getattr(teacher_config, key) != getattr(config, key):
             raise ValueError(
                 f"teacher {config.teacher_ckpt} was trained with {key}={getattr(teacher_config, key)!r} "
@@ -86,6 +88,8 @@ def fit(
     the run already finished. ``overwrite=True`` discards an existing run in ``out_dir``.
     """
     out = Path(out_dir)
+    if config.teacher_ckpt:  # the same teacher, however its path was written, is the same run
+        config = dataclasses.replace(config, teacher_ckpt=str(Path(config.teacher_ckpt).resolve()))
     _check_run_dir(out, config, overwrite)
     if overwrite:
         for name in (CHECKPOINT, "result.json", "metrics.csv", "predictions.csv"):

@@ -56,3 +56,39 @@ def gamma_explorer(clip: np.ndarray, *, gammas=(1.0, 1.8, 3.0), headless: bool |
     frame.observe(draw, "value")
     draw()
     return widgets.VBox([widgets.HBox([gamma, frame]), out])
+
+
+def enhancer_explorer(clip: np.ndarray, enhancers: dict, *, headless: bool | None = None):
+    """Switch between enhancers and scrub frames of a dark clip (uint8 (T, H, W, C)).
+
+    ``enhancers`` maps a name to ``clip -> clip`` (e.g. from ``build_enhancer``); each is applied
+    once to the whole clip. Headless, returns a ``frame_grid`` of every enhancer instead.
+    """
+    clip = np.asarray(clip)
+    if clip.dtype != np.uint8 or clip.ndim != 4:
+        raise ValueError(f"enhancer_explorer expects a uint8 (T, H, W, C) clip, got {clip.dtype} {clip.shape}")
+    views = {"dark": clip, **{name: fn(torch.from_numpy(clip)).numpy() for name, fn in enhancers.items()}}
+    if headless if headless is not None else is_headless():
+        return frame_grid(views, title="enhancers side by side (static: no browser)")
+
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    choice = widgets.Dropdown(options=list(views), value=list(views)[-1], description="enhancer")
+    frame = widgets.IntSlider(value=0, min=0, max=clip.shape[0] - 1, description="frame")
+    out = widgets.Output()
+
+    def draw(*_):
+        with out:
+            out.clear_output(wait=True)
+            fig, axes = plt.subplots(1, 2, figsize=(6, 3))
+            for ax, name in zip(axes, ("dark", choice.value)):
+                image = views[name][frame.value]
+                ax.imshow(image)
+                ax.set(title=f"{name} (mean {image.mean() / 255:.2f})", xticks=[], yticks=[])
+            plt.show()
+
+    choice.observe(draw, "value")
+    frame.observe(draw, "value")
+    draw()
+    return widgets.VBox([widgets.HBox([choice, frame]), out])

@@ -68,7 +68,9 @@ def test_build_enhancer_names():
     assert torch.equal(build_enhancer("none")(clip), clip)
     assert torch.equal(build_enhancer("gamma", gamma=2.2)(clip), gamma_correct(clip, 2.2))
     assert torch.equal(build_enhancer("histeq")(clip), histogram_equalize(clip))
-    with pytest.raises(ValueError, match="unknown enhancer 'zerodce'"):
+    with pytest.raises(ValueError, match="unknown enhancer 'retinex'"):
+        build_enhancer("retinex")
+    with pytest.raises(ValueError, match="'zerodce' needs weights"):
         build_enhancer("zerodce")
     with pytest.raises(ValueError, match="gamma"):
         build_enhancer("gamma", gamma=-2)

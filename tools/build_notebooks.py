@@ -12,9 +12,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-PATHS = '''DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
+PATHS = """DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
 RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"      # figures, PNG + PDF'''
+FIGURES_DIR = "../figures"      # figures, PNG + PDF"""
 
 
 def md(text: str):
@@ -74,7 +74,9 @@ $$\mathcal{L} = \alpha\, T^2\, \mathrm{KL}\big(\mathrm{softmax}(t/T)\,\|\,\mathr
 $\alpha = 0$ is a student trained without distillation: our **baseline**.
 """),
     params(PATHS),
-    md("## Set-up check\nVersions of what the kit relies on, and the device it will train on (`auto` picks CUDA, then Apple's MPS, then the CPU)."),
+    md(
+        "## Set-up check\nVersions of what the kit relies on, and the device it will train on (`auto` picks CUDA, then Apple's MPS, then the CPU)."
+    ),
     code("""
 import platform
 
@@ -154,8 +156,11 @@ the kit generates a small dataset that mimics it, and how dark these clips reall
 The generator renders ARID v1.0's 11 actions as a figure moving in a room, then films it with a simulated
 low-light camera (dim, uneven light; photon and read noise; 8-bit quantisation; H.264 encoding).
 """),
-    params(PATHS + """
-SYNTH = dict(seed=0)            # generator knobs: actors, test_actors, clips_per_actor, num_frames, size, ..."""),
+    params(
+        PATHS
+        + """
+SYNTH = dict(seed=0)            # generator knobs: actors, test_actors, clips_per_actor, num_frames, size, ..."""
+    ),
     md("## Generate\nIdempotent: running it again keeps what is there. Same seed, same bytes."),
     code("""
 from pathlib import Path
@@ -165,7 +170,9 @@ from dlkdd_lite.synth import generate_dataset
 summary = generate_dataset(DATA_DIR, **SYNTH)
 summary
 """),
-    md("## The layout\n`<root>/<Class>/<Class>_<actor>_<clip>.mp4`, exactly as ARID's released clips. The split lists sit in `splits/`."),
+    md(
+        "## The layout\n`<root>/<Class>/<Class>_<actor>_<clip>.mp4`, exactly as ARID's released clips. The split lists sit in `splits/`."
+    ),
     code("""
 root = Path(DATA_DIR)
 for folder in sorted(p for p in root.iterdir() if p.is_dir())[:3]:
@@ -174,7 +181,9 @@ for folder in sorted(p for p in root.iterdir() if p.is_dir())[:3]:
 print()
 print("".join((root / "splits" / "ARID_split1_train.txt").read_text().splitlines(keepends=True)[:4]))
 """),
-    md("Each line is `<index>\\t<label>\\t<Class>/<file>`, with ARID's label ids (0 Drink … 10 Wave). The test split holds out whole actors, as ARID holds out subjects."),
+    md(
+        "Each line is `<index>\\t<label>\\t<Class>/<file>`, with ARID's label ids (0 Drink … 10 Wave). The test split holds out whole actors, as ARID holds out subjects."
+    ),
     code("""
 import pandas as pd
 
@@ -187,7 +196,9 @@ counts = pd.DataFrame(rows).value_counts().unstack("split").reindex(ARID_CLASSES
 counts.plot.bar(figsize=(7, 2.5), title="clips per class and split")
 counts.T
 """),
-    md("## Decode a clip\n`read_clip` is the kit's only door to the decoder (decord). It returns `uint8 (T, H, W, C)`."),
+    md(
+        "## Decode a clip\n`read_clip` is the kit's only door to the decoder (decord). It returns `uint8 (T, H, W, C)`."
+    ),
     code("""
 import numpy as np
 
@@ -196,7 +207,9 @@ from dlkdd_lite.video import read_clip
 clip = read_clip(root / "Walk" / "Walk_1_1.mp4")
 print(clip.shape, clip.dtype, f"mean pixel {clip.mean() / 255:.3f} of full scale")
 """),
-    md("## How dark?\nARID v1.0's mean pixel is about 0.08 of full scale (its authors publish RGB means of 0.080, 0.074, 0.072). Ours:"),
+    md(
+        "## How dark?\nARID v1.0's mean pixel is about 0.08 of full scale (its authors publish RGB means of 0.080, 0.074, 0.072). Ours:"
+    ),
     code("""
 from dlkdd_lite.viz import frame_grid
 
@@ -205,7 +218,9 @@ means = pd.Series({name: c.mean() / 255 for name, c in dark.items()}, name="mean
 print(f"mean pixel over classes: {means.mean():.3f}  (ARID v1.0: about 0.075)")
 frame_grid({name: dark[name] for name in ("Walk", "Run", "Sit", "Stand")}, title="dark frames as recorded")
 """),
-    md("Hard to see anything. Notebook 02 is about making these frames visible. A quick preview with a strong gamma, one row per class:"),
+    md(
+        "Hard to see anything. Notebook 02 is about making these frames visible. A quick preview with a strong gamma, one row per class:"
+    ),
     code("""
 from dlkdd_lite.enhance import gamma_correct
 import torch
@@ -251,9 +266,12 @@ NOTEBOOKS["02_dark_vs_enhanced"] = [
 side by side; what they do to the pixel histograms (and to the noise); an interactive explorer; and the
 sample the dataset hands to the models: a *dark* and an *enhanced* view of the same frames and crop.
 """),
-    params(PATHS + """
+    params(
+        PATHS
+        + """
 GAMMA = 1.8                     # the teacher's enhancement (DarkLight's default)
-CLASSES = ["Walk", "Run", "Drink", "Pour"]"""),
+CLASSES = ["Walk", "Run", "Drink", "Pour"]"""
+    ),
     code("""
 from pathlib import Path
 
@@ -287,7 +305,9 @@ fig = frame_grid(views, title=f"{CLASSES[0]}: dark vs enhanced")
 save_figure(fig, Path(FIGURES_DIR) / "02_dark_vs_enhanced")
 fig
 """),
-    md("## Histograms\nEnhancement moves the mass of the histogram up. It cannot add information: the dark clip's few levels are spread apart, gaps and noise included."),
+    md(
+        "## Histograms\nEnhancement moves the mass of the histogram up. It cannot add information: the dark clip's few levels are spread apart, gaps and noise included."
+    ),
     code("""
 channel_histograms(views);
 """),
@@ -298,13 +318,17 @@ for name, view in views.items():
     print(f"{name:>10}: mean {v.mean():.3f}, distinct levels {len(torch.unique(torch.from_numpy(view)))}, "
           f"frame-to-frame std {noise:.3f}")
 """),
-    md("## Explore\nDrag the sliders (in JupyterLab). When this notebook runs headless (tests, `make demo`), the explorer draws a static grid instead."),
+    md(
+        "## Explore\nDrag the sliders (in JupyterLab). When this notebook runs headless (tests, `make demo`), the explorer draws a static grid instead."
+    ),
     code("""
 from dlkdd_lite.widgets import gamma_explorer
 
 gamma_explorer(clips[CLASSES[1]].numpy())
 """),
-    md("## What the models receive\nThe dataset returns both views, cut from **the same frames and the same crop**, normalised, as `(C, T, H, W)`."),
+    md(
+        "## What the models receive\nThe dataset returns both views, cut from **the same frames and the same crop**, normalised, as `(C, T, H, W)`."
+    ),
     code("""
 from dlkdd_lite.datasets import DarkVideoDataset
 
@@ -314,7 +338,8 @@ sample = dataset[0]
 """),
     md("""
 ## What this notebook wrote
-`FIGURES_DIR/02_dark_vs_enhanced.png` and `.pdf`. Next: **03_teacher** trains a model on the enhanced view.
+`FIGURES_DIR/02_dark_vs_enhanced.png` and `.pdf`. Next: **02b_zerodce** (a learned enhancer), then
+**03_teacher**, which trains a model on the enhanced view.
 
 ## Exercises
 1. Which gamma brings the mean pixel of the dark `Walk` clip to about 0.4?
@@ -338,6 +363,134 @@ print(f"level {level} -> {out_a[:1].tolist()} in one clip, {out_b[:1].tolist()} 
 """),
 ]
 
+NOTEBOOKS["02b_zerodce"] = [
+    md(r"""
+# 02b · Zero-DCE: an enhancer that learns from dark frames alone
+
+**The question.** Can a network learn to brighten dark frames without ever seeing a well-lit reference?
+
+**What you will learn.** Zero-DCE (Guo et al., CVPR 2020), the enhancer DL-KDD's teacher uses: a small CNN
+(DCE-Net, about 79 k parameters) predicts, for every pixel, eight quadratic curves
+$LE(x) = x + r\,(x^2 - x)$ that are applied one after another. It trains with four *non-reference* losses:
+spatial consistency, exposure control (16×16 patches towards 0.6), colour constancy and illumination
+smoothness. You will train it on the quick tier's dark frames, watch the losses and the curve maps, and
+compare it with gamma correction and histogram equalisation.
+"""),
+    params(
+        PATHS
+        + """
+ZERODCE_STEPS = 300             # optimisation steps (about 15 s on a laptop CPU with 32x32 patches)
+ZERODCE_FRAMES = 512            # random dark training frames drawn from the training videos"""
+    ),
+    code("""
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import torch
+
+from dlkdd_lite.splits import find_split_file
+from dlkdd_lite.zerodce_train import dark_frames, train_zerodce
+
+frames = dark_frames(DATA_DIR, find_split_file(DATA_DIR, 1, "train"), ZERODCE_FRAMES)
+print(f"{len(frames)} dark frames {tuple(frames.shape[1:])}, mean {frames.mean():.3f}")
+"""),
+    md("## Train\nResumable like everything else: re-running the cell continues from `zerodce.pt`."),
+    code("""
+zerodce_dir = Path(RUNS_DIR) / "zerodce"
+model = train_zerodce(frames, zerodce_dir, steps=ZERODCE_STEPS)
+losses = pd.read_csv(zerodce_dir / "metrics.csv")
+losses.pivot(index="step", columns="metric", values="value").rolling(10, min_periods=1).mean().plot(
+    subplots=True, figsize=(7, 6), title="zero-reference losses (rolling mean of 10 steps)", legend=False)
+plt.tight_layout();
+"""),
+    md(
+        "## Curve maps\nWhere DCE-Net brightens: the mean magnitude of its eight curve maps per pixel. A negative $r$ lifts dark levels."
+    ),
+    code("""
+image = frames[:1]  # (1, 3, H, W)
+with torch.no_grad():
+    enhanced, maps = model(image)
+fig, axes = plt.subplots(1, 3, figsize=(8, 2.8))
+axes[0].imshow(image[0].permute(1, 2, 0) ** (1 / 2.5)); axes[0].set_title("dark (gamma 2.5 for display)")
+axes[1].imshow(enhanced[0].permute(1, 2, 0)); axes[1].set_title("Zero-DCE")
+im = axes[2].imshow(maps[0].abs().mean(0), cmap="magma"); axes[2].set_title("mean |r| over 8 curves")
+fig.colorbar(im, ax=axes[2])
+for ax in axes:
+    ax.set(xticks=[], yticks=[])
+"""),
+    md("## Four enhancers side by side"),
+    code("""
+from dlkdd_lite.enhance import build_enhancer
+from dlkdd_lite.plots import save_figure
+from dlkdd_lite.video import read_clip
+from dlkdd_lite.viz import channel_histograms, frame_grid
+
+clip = torch.from_numpy(read_clip(Path(DATA_DIR) / "Drink" / "Drink_1_1.mp4"))
+weights = str(zerodce_dir / "zerodce.pt")
+enhancers = {"gamma": build_enhancer("gamma"), "histeq": build_enhancer("histeq"),
+             "zerodce": build_enhancer("zerodce", weights=weights)}
+views = {"dark": clip.numpy(), **{name: fn(clip).numpy() for name, fn in enhancers.items()}}
+fig = frame_grid(views, title="Drink: dark, gamma 1.8, histogram equalisation, Zero-DCE")
+save_figure(fig, Path(FIGURES_DIR) / "02b_zerodce")
+fig
+"""),
+    code("""
+channel_histograms(views);
+"""),
+    md(
+        "## No-reference numbers\nMean brightness, the share of clipped (saturated) values, and a noise estimate (Immerkaer's method). Brighter is not free: every enhancer also amplifies the sensor noise."
+    ),
+    code("""
+from dlkdd_lite.quality import quality_stats
+
+pd.DataFrame({name: quality_stats(view) for name, view in views.items()}).T.round(4)
+"""),
+    md("## Explore\nPick an enhancer and a frame (static grid when run headless)."),
+    code("""
+from dlkdd_lite.widgets import enhancer_explorer
+
+enhancer_explorer(clip.numpy(), enhancers)
+"""),
+    md("""
+## A teacher on Zero-DCE clips
+The teacher's enhancer is part of its configuration, recorded in its run folder:
+
+```python
+RunConfig(role="teacher", enhancer="zerodce", enhancer_weights=weights)
+```
+
+or `dlkdd train --role teacher --enhancer zerodce --enhancer-weights runs/quick/zerodce/zerodce.pt ...`.
+The dataset enhances each whole video once and keeps it in memory, so Zero-DCE's cost is paid once per video.
+A student distilled from such a teacher must name the same enhancer (its enhanced view feeds the teacher).
+
+## What this notebook wrote
+`RUNS_DIR/zerodce/zerodce.pt` and `metrics.csv`; `FIGURES_DIR/02b_zerodce.png` / `.pdf`. Next: **03_teacher**.
+
+## Exercises
+1. Does Zero-DCE meet the kit's target on the test clips: mean brightness in 0.4-0.6 with at most 1 % clipped values?
+2. Set every curve map to zero by zeroing DCE-Net's last layer. What does the enhancer do now, and why?
+"""),
+    solution("""
+from dlkdd_lite.splits import read_split_file
+
+test = read_split_file(find_split_file(DATA_DIR, 1, "test"))
+stats = pd.DataFrame([quality_stats(enhancers["zerodce"](torch.from_numpy(read_clip(Path(DATA_DIR) / e.relpath))))
+                      for e in test[:: max(len(test) // 12, 1)]])
+print(stats[["mean_brightness", "clipped_fraction"]].describe().loc[["mean", "min", "max"]].round(3))
+"""),
+    solution("""
+import copy
+
+from dlkdd_lite.zerodce import zerodce_enhance
+
+flat = copy.deepcopy(model)
+torch.nn.init.zeros_(flat.convs[6].weight)
+torch.nn.init.zeros_(flat.convs[6].bias)
+print("unchanged:", torch.equal(zerodce_enhance(clip, flat), clip), "- r = tanh(0) = 0, and x + 0 * (x^2 - x) = x")
+"""),
+]
+
 NOTEBOOKS["03_teacher"] = [
     md("""
 # 03 · Train the teacher on enhanced clips
@@ -348,9 +501,12 @@ NOTEBOOKS["03_teacher"] = [
 (only the step differs); the run folder it writes; training curves and per-class accuracy read from the
 results files; and what happens when the enhanced-trained teacher is shown *dark* clips.
 """),
-    params(PATHS + """
+    params(
+        PATHS
+        + """
 EPOCHS = 30
-SEED = 0"""),
+SEED = 0"""
+    ),
     code("""
 from pathlib import Path
 
@@ -387,7 +543,9 @@ rows = read_metrics(teacher_dir)
 display(rows.tail(4))
 plot_training_curves(rows, metric="video_acc1");
 """),
-    md("## Per class\nVideo-level predictions (the softmax averaged over evenly spaced clips of each test video) are in `predictions.csv`."),
+    md(
+        "## Per class\nVideo-level predictions (the softmax averaged over evenly spaced clips of each test video) are in `predictions.csv`."
+    ),
     code("""
 from dlkdd_lite.splits import ARID_CLASSES
 
@@ -448,11 +606,14 @@ without them?
 **What you will learn.** What soft targets look like and what the temperature does to them; the KD loss;
 and an honest comparison of the no-KD baseline, the DL-KDD student and the teacher, over several seeds.
 """),
-    params(PATHS + """
+    params(
+        PATHS
+        + """
 EPOCHS = 30
 SEEDS = [0, 1]                  # two seeds keep `make demo` within 5 minutes; the benchmark runs three
 TEMPERATURE = 4.0
-ALPHA = 0.7                     # weight of the KD term; 1 - ALPHA weighs cross-entropy"""),
+ALPHA = 0.7                     # weight of the KD term; 1 - ALPHA weighs cross-entropy"""
+    ),
     code("""
 from pathlib import Path
 
@@ -467,7 +628,9 @@ from dlkdd_lite.splits import ARID_CLASSES
 teacher_ckpt = Path(RUNS_DIR) / "teacher" / "checkpoint.pt"
 teacher, teacher_config = load_model(teacher_ckpt)
 """),
-    md("## Soft targets\nThe teacher's softmax on one enhanced test clip, at T = 1 and at T = `TEMPERATURE`. A higher temperature reveals which *wrong* classes the teacher finds similar: information a one-hot label does not carry."),
+    md(
+        "## Soft targets\nThe teacher's softmax on one enhanced test clip, at T = 1 and at T = `TEMPERATURE`. A higher temperature reveals which *wrong* classes the teacher finds similar: information a one-hot label does not carry."
+    ),
     code("""
 test_set = DarkVideoDataset(DATA_DIR, Path(DATA_DIR) / "splits" / "ARID_split1_test.txt", train=False,
                             num_frames=teacher_config.num_frames, crop_size=teacher_config.crop_size)
@@ -489,7 +652,9 @@ from dlkdd_lite.distill import kd_loss
 student_logits = torch.zeros(1, 11)  # an untrained student: uniform predictions
 kd_loss(student_logits, logits[None], torch.tensor([sample["label"]]), temperature=TEMPERATURE, alpha=ALPHA)
 """),
-    md("## Train baseline and student for each seed\nSame data, same network, same epochs; the only difference is the loss. Finished runs are skipped."),
+    md(
+        "## Train baseline and student for each seed\nSame data, same network, same epochs; the only difference is the loss. Finished runs are skipped."
+    ),
     code("""
 from dlkdd_lite.config import RunConfig
 from dlkdd_lite.train import fit
