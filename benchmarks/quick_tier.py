@@ -11,7 +11,6 @@ student are each reported over the same seeds. Appends rows to benchmarks/result
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import platform
 import shutil
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 
 import psutil
+from common import append_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -62,15 +62,6 @@ def machine() -> dict:
         "date": datetime.date.today().isoformat(), "machine": platform.machine(), "cpus": psutil.cpu_count(),
         "python": platform.python_version(), "torch": torch.__version__, "device": "cpu",
     }  # fmt: skip
-
-
-def append_rows(path: Path, rows: list[dict]) -> None:
-    new = not path.exists()
-    with open(path, "a", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        if new:
-            writer.writeheader()
-        writer.writerows(rows)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ Appends rows to benchmarks/results/zerodce.csv (or ``--results``).
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import platform
 import statistics
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from common import append_rows
 
 from dlkdd_lite.models import build_model
 from dlkdd_lite.quality import quality_stats
@@ -97,13 +97,7 @@ def main() -> None:
     rows.append({**info, "measure": "clipped_fraction_after", "clip": str(data.name), "enhance_s": "",
                  "teacher_s": "", "value": round(clipped, 5), "target": "<= 0.01"})  # fmt: skip
     path = Path(args.results) / "zerodce.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    new = not path.exists()
-    with open(path, "a", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        if new:
-            writer.writeheader()
-        writer.writerows(rows)
+    append_rows(path, rows)
     print(f"rows appended to {path}")
 
 

@@ -8,6 +8,7 @@ show something useful. Knows nothing about training.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -21,41 +22,52 @@ def is_headless() -> bool:
     return os.environ.get("DLKDD_HEADLESS", "") == "1"
 
 
-def gamma_explorer(clip: np.ndarray, *, gammas=(1.0, 1.8, 3.0), headless: bool | None = None):
-    """A gamma slider and a frame scrubber over a dark clip (uint8 (T, H, W, C)).
-
-    Headless, draws ``frame_grid`` of the clip enhanced with each of ``gammas`` instead and
-    returns that figure; otherwise returns the ipywidgets box (display it or leave it last in a cell).
-    """
+def _check_clip(clip, caller: str) -> np.ndarray:
     clip = np.asarray(clip)
     if clip.dtype != np.uint8 or clip.ndim != 4:
-        raise ValueError(f"gamma_explorer expects a uint8 (T, H, W, C) clip, got {clip.dtype} {clip.shape}")
-    tensor = torch.from_numpy(clip)
-    if headless if headless is not None else is_headless():
-        views = {f"gamma {g}": gamma_correct(tensor, g).numpy() for g in gammas}
-        return frame_grid(views, title="gamma correction, out = in^(1/gamma) (static: no browser)")
+        raise ValueError(f"{caller} expects a uint8 (T, H, W, C) clip, got {clip.dtype} {clip.shape}")
+    return clip
 
+
+def _dark_vs(clip: np.ndarray, control, enhanced_frame: Callable[[int, object], tuple[str, np.ndarray]]):
+    """A frame slider plus ``control``, drawing the dark frame beside ``enhanced_frame(t, value)``."""
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    gamma = widgets.FloatSlider(value=1.8, min=0.5, max=4.0, step=0.1, description="gamma")
     frame = widgets.IntSlider(value=0, min=0, max=clip.shape[0] - 1, description="frame")
     out = widgets.Output()
 
     def draw(*_):
         with out:
             out.clear_output(wait=True)
-            fig, axes = plt.subplots(1, 2, figsize=(6, 3))
-            enhanced = gamma_correct(tensor[frame.value], gamma.value).numpy()
-            for ax, image, name in zip(axes, (clip[frame.value], enhanced), ("dark", f"gamma {gamma.value:.1f}")):
+            _, axes = plt.subplots(1, 2, figsize=(6, 3))
+            name, enhanced = enhanced_frame(frame.value, control.value)
+            for ax, image, title in zip(axes, (clip[frame.value], enhanced), ("dark", name)):
                 ax.imshow(image)
-                ax.set(title=f"{name} (mean {image.mean() / 255:.2f})", xticks=[], yticks=[])
+                ax.set(title=f"{title} (mean {image.mean() / 255:.2f})", xticks=[], yticks=[])
             plt.show()
 
-    gamma.observe(draw, "value")
+    control.observe(draw, "value")
     frame.observe(draw, "value")
     draw()
-    return widgets.VBox([widgets.HBox([gamma, frame]), out])
+    return widgets.VBox([widgets.HBox([control, frame]), out])
+
+
+def gamma_explorer(clip: np.ndarray, *, gammas=(1.0, 1.8, 3.0), headless: bool | None = None):
+    """A gamma slider and a frame scrubber over a dark clip (uint8 (T, H, W, C)).
+
+    Headless, draws ``frame_grid`` of the clip enhanced with each of ``gammas`` instead and
+    returns that figure; otherwise returns the ipywidgets box (display it or leave it last in a cell).
+    """
+    tensor = torch.from_numpy(_check_clip(clip, "gamma_explorer"))
+    if headless if headless is not None else is_headless():
+        views = {f"gamma {g}": gamma_correct(tensor, g).numpy() for g in gammas}
+        return frame_grid(views, title="gamma correction, out = in^(1/gamma) (static: no browser)")
+
+    import ipywidgets as widgets
+
+    slider = widgets.FloatSlider(value=1.8, min=0.5, max=4.0, step=0.1, description="gamma")
+    return _dark_vs(tensor.numpy(), slider, lambda t, g: (f"gamma {g:.1f}", gamma_correct(tensor[t], g).numpy()))
 
 
 def enhancer_explorer(clip: np.ndarray, enhancers: dict, *, headless: bool | None = None):
@@ -64,31 +76,12 @@ def enhancer_explorer(clip: np.ndarray, enhancers: dict, *, headless: bool | Non
     ``enhancers`` maps a name to ``clip -> clip`` (e.g. from ``build_enhancer``); each is applied
     once to the whole clip. Headless, returns a ``frame_grid`` of every enhancer instead.
     """
-    clip = np.asarray(clip)
-    if clip.dtype != np.uint8 or clip.ndim != 4:
-        raise ValueError(f"enhancer_explorer expects a uint8 (T, H, W, C) clip, got {clip.dtype} {clip.shape}")
-    views = {"dark": clip, **{name: fn(torch.from_numpy(clip)).numpy() for name, fn in enhancers.items()}}
+    clip = _check_clip(clip, "enhancer_explorer")
+    views = {name: fn(torch.from_numpy(clip)).numpy() for name, fn in enhancers.items()}
     if headless if headless is not None else is_headless():
-        return frame_grid(views, title="enhancers side by side (static: no browser)")
+        return frame_grid({"dark": clip, **views}, title="enhancers side by side (static: no browser)")
 
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     choice = widgets.Dropdown(options=list(views), value=list(views)[-1], description="enhancer")
-    frame = widgets.IntSlider(value=0, min=0, max=clip.shape[0] - 1, description="frame")
-    out = widgets.Output()
-
-    def draw(*_):
-        with out:
-            out.clear_output(wait=True)
-            fig, axes = plt.subplots(1, 2, figsize=(6, 3))
-            for ax, name in zip(axes, ("dark", choice.value)):
-                image = views[name][frame.value]
-                ax.imshow(image)
-                ax.set(title=f"{name} (mean {image.mean() / 255:.2f})", xticks=[], yticks=[])
-            plt.show()
-
-    choice.observe(draw, "value")
-    frame.observe(draw, "value")
-    draw()
-    return widgets.VBox([widgets.HBox([choice, frame]), out])
+    return _dark_vs(clip, choice, lambda t, name: (name, views[name][t]))

@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dlkdd_lite.enhance import build_enhancer
 from dlkdd_lite.notebooks import inject_parameters
 from dlkdd_lite.plots import plot_role_comparison, plot_training_curves, role_table, save_figure
 from dlkdd_lite.results import MetricsWriter, final_metrics, read_metrics, summarize_runs
 from dlkdd_lite.viz import channel_histograms, frame_grid
-from dlkdd_lite.widgets import gamma_explorer
+from dlkdd_lite.widgets import enhancer_explorer, gamma_explorer
 
 matplotlib.use("Agg")
 
@@ -85,6 +86,9 @@ def test_viz_and_headless_gamma_explorer():
     assert type(interactive).__name__ == "VBox"
     with pytest.raises(ValueError, match="uint8"):
         gamma_explorer(clip.astype(np.float32))
+    enhancers = {"gamma": build_enhancer("gamma"), "histeq": build_enhancer("histeq")}
+    assert len(enhancer_explorer(clip, enhancers, headless=True).axes) == 3 * 4  # dark + two enhancers
+    assert type(enhancer_explorer(clip, enhancers, headless=False)).__name__ == "VBox"
 
 
 def test_parameters_are_injected_after_the_tagged_cell():
