@@ -44,6 +44,7 @@ def _add_train(sub) -> None:
         p.add_argument(f"--{name}", type=kind)
     p.add_argument("--enhancer", choices=ENHANCERS)
     p.add_argument("--enhancer-weights", help="Zero-DCE weights for --enhancer zerodce")
+    p.add_argument("--enhanced-cache", help="folder keeping enhanced videos on disk (for costly enhancers)")
     p.add_argument("--sampling", choices=("dense", "segment"))
     p.add_argument("--optimizer", choices=("adamw", "sgd"))
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))

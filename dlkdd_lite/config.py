@@ -48,6 +48,7 @@ class RunConfig:
     enhancer: str = "gamma"
     gamma: float = 1.8
     enhancer_weights: str | None = None  # Zero-DCE weights for enhancer "zerodce"
+    enhanced_cache: str | None = None  # folder keeping enhanced videos on disk (expensive enhancers)
     norm: str = "imagenet"
     # distillation (student only; ignored otherwise)
     teacher_ckpt: str | None = None

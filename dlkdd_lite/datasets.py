@@ -17,6 +17,7 @@ from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 
 from dlkdd_lite.enhance import build_enhancer
+from dlkdd_lite.enhanced_cache import EnhancedCache
 from dlkdd_lite.sampling import sample_frame_indices
 from dlkdd_lite.splits import ARID_CLASSES, read_split_file, resolve_video
 from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
@@ -54,11 +55,16 @@ def _decode_whole(path: Path, short_side: int | None) -> np.ndarray:
     return _DECODED[key]
 
 
-def _enhance_whole(path: Path, short_side: int | None, frames: np.ndarray, enhance, enhancer_key: tuple) -> np.ndarray:
+def _enhance_whole(path: Path, frames: np.ndarray, enhance, enhancer_key: tuple, disk, video_id: str) -> np.ndarray:
     # Whole videos are enhanced once: Zero-DCE is costly, and it sees whole frames as it would in use.
-    key = (*_file_key(path), short_side, enhancer_key)
+    key = (*_file_key(path), enhancer_key)
     if key not in _DECODED:
-        _DECODED[key] = enhance(torch.from_numpy(frames)).numpy()
+        cached = disk.load(video_id) if disk is not None else None
+        if cached is None:
+            cached = enhance(torch.from_numpy(np.asarray(frames))).numpy()
+            if disk is not None:
+                disk.save(video_id, cached)
+        _DECODED[key] = np.asarray(cached)
     return _DECODED[key]
 
 
@@ -86,8 +92,10 @@ class DarkVideoDataset(Dataset):
     Randomness is a pure function of (seed, epoch, index): the same clip comes out whatever the
     number of worker processes. Call ``set_epoch`` once per epoch.
 
-    With ``cache=True`` every video is decoded once per process (shared by all datasets, see
-    ``clear_decode_cache``); use ``cache=False`` for datasets that do not fit in memory.
+    With ``cache=True`` every video is decoded and enhanced once per process (shared by all
+    datasets, see ``clear_decode_cache``); use ``cache=False`` for datasets that do not fit in
+    memory. ``enhanced_cache`` (a folder) keeps enhanced whole videos on disk, keyed by the
+    enhancer's configuration, for expensive enhancers: computed once, then memory-mapped.
     """
 
     def __init__(
@@ -105,6 +113,7 @@ class DarkVideoDataset(Dataset):
         enhancer: str = "gamma",
         gamma: float = 1.8,
         enhancer_weights: str | None = None,
+        enhanced_cache: str | os.PathLike | None = None,
         norm: str = "imagenet",
         classes: tuple[str, ...] = ARID_CLASSES,
         cache: bool = True,
@@ -118,7 +127,13 @@ class DarkVideoDataset(Dataset):
         self.crop_size, self.short_side = crop_size, short_side
         self.num_clips = 1 if train else num_clips
         self.enhance = build_enhancer(enhancer, gamma=gamma, weights=enhancer_weights)
-        enhancer_key = (enhancer, gamma, _file_key(enhancer_weights) if enhancer_weights else None)
+        weights_key = _file_key(enhancer_weights) if enhancer_weights else None
+        enhancer_key = (enhancer, gamma, weights_key, short_side)
+        self.disk = None
+        if enhanced_cache is not None:
+            self.disk = EnhancedCache(
+                enhanced_cache, dict(zip(("enhancer", "gamma", "weights", "short_side"), enhancer_key))
+            )
         mean, std = NORM_STATS[norm]
         self.mean = torch.tensor(mean).view(3, 1, 1, 1)  # (C, 1, 1, 1)
         self.std = torch.tensor(std).view(3, 1, 1, 1)
@@ -142,7 +157,9 @@ class DarkVideoDataset(Dataset):
             try:
                 if cache:
                     frames = _decode_whole(path, short_side)
-                    self.enhanced.append(_enhance_whole(path, short_side, frames, self.enhance, enhancer_key))
+                    self.enhanced.append(
+                        _enhance_whole(path, frames, self.enhance, enhancer_key, self.disk, entry.video_id)
+                    )
                     self.frames.append(frames)
                     self.lengths.append(frames.shape[0])
                 else:
@@ -191,8 +208,19 @@ class DarkVideoDataset(Dataset):
             frames = torch.from_numpy(read_clip(path, indices))  # (T, H, W, C) uint8
             if self.short_side is not None:
                 frames = resize_short_side(frames, self.short_side)
-            dark = self._crop(frames, g)
-            enhanced = self.enhance(dark)
+            if self.disk is not None:  # enhanced whole videos from disk, computed on first use
+                whole = self.disk.load(video_id)
+                if whole is None:
+                    whole = torch.from_numpy(read_clip(path))
+                    if self.short_side is not None:
+                        whole = resize_short_side(whole, self.short_side)
+                    whole = self.enhance(whole).numpy()
+                    self.disk.save(video_id, whole)
+                both = torch.cat([frames, torch.from_numpy(np.asarray(whole[indices]))])  # (2T, H, W, C)
+                dark, enhanced = self._crop(both, g).chunk(2)
+            else:
+                dark = self._crop(frames, g)
+                enhanced = self.enhance(dark)
         dark, enhanced = self._to_input(dark), self._to_input(enhanced)
         return {"dark": dark, "enhanced": enhanced, "label": label, "video_id": video_id}
 

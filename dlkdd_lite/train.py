@@ -29,7 +29,7 @@ from dlkdd_lite.results import MetricsWriter, final_metrics, write_predictions
 from dlkdd_lite.splits import find_split_file
 
 CHECKPOINT = "checkpoint.pt"
-MACHINERY = ("device", "num_workers", "cache")
+MACHINERY = ("device", "num_workers", "cache", "enhanced_cache")
 
 
 def build_datasets(config: RunConfig, data_root: str | os.PathLike, *, progress: bool = True):
@@ -37,7 +37,7 @@ def build_datasets(config: RunConfig, data_root: str | os.PathLike, *, progress:
     common = dict(
         num_frames=config.num_frames, frame_stride=config.frame_stride, sampling=config.sampling,
         crop_size=config.crop_size, short_side=config.short_side, enhancer=config.enhancer,
-        enhancer_weights=config.enhancer_weights,
+        enhancer_weights=config.enhancer_weights, enhanced_cache=config.enhanced_cache,
         gamma=config.gamma, norm=config.norm, cache=config.cache, seed=config.seed, progress=progress,
     )  # fmt: skip
     train = DarkVideoDataset(data_root, find_split_file(data_root, config.split, "train"), train=True, **common)

@@ -2,6 +2,7 @@
 
 import shutil
 
+import numpy as np
 import pytest
 import torch
 from torch.utils.data import DataLoader
@@ -94,3 +95,26 @@ def test_bad_options_are_named(tiny_arid):
         make(tiny_arid, norm="sRGB")
     with pytest.raises(ValueError, match="smaller than crop_size 80"):
         make(tiny_arid, crop_size=80)[0]
+
+
+def test_enhanced_videos_cached_on_disk_by_enhancer_config(tiny_arid, tmp_path):
+    from dlkdd_lite.datasets import clear_decode_cache
+
+    reference = make(tiny_arid, "test", num_clips=2)
+    streamed = make(tiny_arid, "test", num_clips=2, cache=False, enhanced_cache=tmp_path)
+    torch.testing.assert_close(streamed[3]["enhanced"], reference[3]["enhanced"])
+    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert folder.name.startswith("gamma-") and (folder / "key.json").is_file()
+    saved = folder / (streamed.videos[1][2].replace("/", "__") + ".npy")
+    assert saved.is_file() and not list(tmp_path.glob("**/*.tmp"))
+    np.save(saved, np.zeros_like(np.load(saved)))  # prove that the next reads come from disk
+    assert (
+        to_uint8(make(tiny_arid, "test", num_clips=2, cache=False, enhanced_cache=tmp_path)[3]["enhanced"]).max() == 0
+    )
+    clear_decode_cache()
+    cached = make(tiny_arid, "test", num_clips=2, enhanced_cache=tmp_path)
+    assert cached.enhanced[1].max() == 0
+    clear_decode_cache()
+    other = make(tiny_arid, "test", num_clips=2, gamma=2.2, enhanced_cache=tmp_path)  # another key, another folder
+    assert other.enhanced[1].max() > 0 and len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
+    clear_decode_cache()

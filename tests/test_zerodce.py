@@ -135,3 +135,21 @@ def test_training_lowers_the_loss_resumes_and_feeds_the_dataset(tiny_arid, tmp_p
     sample = ds[0]
     assert sample["enhanced"].mean() > sample["dark"].mean()
     assert callable(enhance)
+
+
+def test_a_teacher_trains_on_zerodce_clips_and_records_its_enhancer(tiny_arid, tmp_path):
+    import json
+
+    from dlkdd_lite.config import RunConfig
+    from dlkdd_lite.train import fit
+
+    frames = dark_frames(tiny_arid, find_split_file(tiny_arid, 1, "train"), 16)
+    train_zerodce(frames, tmp_path / "z", steps=5, batch_size=4, progress=False)
+    weights = str(tmp_path / "z" / "zerodce.pt")
+    config = RunConfig(role="teacher", enhancer="zerodce", enhancer_weights=weights, epochs=1, num_frames=4,
+                       crop_size=48, eval_clips=1)  # fmt: skip
+    fit(config, tiny_arid, tmp_path / "teacher", progress=False)
+    saved = json.loads((tmp_path / "teacher" / "config.json").read_text())
+    assert (saved["enhancer"], saved["enhancer_weights"]) == ("zerodce", weights)
+    with pytest.raises(ValueError, match="needs enhancer_weights"):
+        RunConfig(role="teacher", enhancer="zerodce")
