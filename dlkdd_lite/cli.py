@@ -12,8 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from dlkdd_lite.config import ARCHS, NORMS, RunConfig
-from dlkdd_lite.enhance import ENHANCERS
+from dlkdd_lite.config import ARCHS, ENHANCERS, NORMS, RunConfig
 
 
 def _add_synth(sub) -> None:

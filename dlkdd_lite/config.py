@@ -12,13 +12,12 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from dlkdd_lite.enhance import ENHANCERS
-
 ROLES = ("teacher", "student", "baseline")
 ARCHS = ("tiny3d", "r3d_18", "mc3_18", "r2plus1d_18")
 NORMS = ("imagenet", "arid", "none")
 OPTIMIZERS = ("adamw", "sgd")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+ENHANCERS = ("none", "gamma", "histeq", "zerodce")  # see enhance.build_enhancer
 
 # What each role trains on and against (DL-KDD, Chang et al. 2024):
 #   teacher  - cross-entropy on the enhanced view;

@@ -46,12 +46,15 @@ def write_video(
         raise ValueError(f"write_video({path}): fps must be >= 1, got {fps}")
 
     with atomic_path(path) as tmp:
-        with av.open(str(tmp), mode="w", format="mp4") as container:
+        # bitexact: no library version strings in the file, so the bytes do not depend on which
+        # FFmpeg build (PyAV's or decord's) the process happened to load first.
+        with av.open(str(tmp), mode="w", format="mp4", options={"fflags": "+bitexact"}) as container:
             codec = "libx264rgb" if lossless else "libx264"
             stream = container.add_stream(codec, rate=Fraction(int(fps), 1))
             stream.width, stream.height = width, height
             stream.pix_fmt = "rgb24" if lossless else "yuv420p"
             stream.codec_context.thread_count = 1
+            stream.codec_context.options = {"flags": "+bitexact"}
             stream.options = {"qp": "0"} if lossless else {"crf": str(crf), "preset": "veryfast"}
             for image in frames:
                 frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")

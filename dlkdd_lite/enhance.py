@@ -11,7 +11,7 @@ from functools import partial
 
 import torch
 
-ENHANCERS = ("none", "gamma", "histeq", "zerodce")
+from dlkdd_lite.config import ENHANCERS
 
 
 def gamma_correct(clip: torch.Tensor, gamma: float = 1.8) -> torch.Tensor:

@@ -7,6 +7,7 @@ H.264 mp4 files, split lists and ``synth.json``. Knows nothing about training.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -164,7 +165,8 @@ def generate_dataset(
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=f"generating {root.name}", disable=not progress)
     workers = min(workers or min(2, os.cpu_count() or 1), max(len(todo), 1))
     if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
+        # spawn, not fork: a worker forked from a notebook kernel would copy its memory (torch etc.)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             for _ in pool.map(_write_clip, todo, [params] * len(todo)):
                 bar.update()
     else:
