@@ -123,6 +123,10 @@ def zerodce_enhance(clip: torch.Tensor, model: DCENet, *, batch_frames: int = 64
     Returns:
         The same shape and dtype: uint8 rounded, or float in [0, 1].
 
+    Frames that are already bright go through the same curves: a model trained on dark frames has
+    learned to lift levels, so it brightens them further (towards saturation, never past 1); check
+    with ``quality.quality_stats``. A model whose curve maps are 0 returns frames unchanged.
+
     Raises:
         ValueError: wrong layout, NaNs, or floats outside [0, 1] (uint8 data passed as float).
     """

@@ -1,7 +1,8 @@
 """zerodce_train.py: zero-reference training of DCE-Net on the dark frames of a dataset.
 
 The four non-reference losses of Zero-DCE (Guo et al., CVPR 2020) with the weights of the
-authors' training script (``200 * illumination smoothness + spatial + 5 * colour + 10 * exposure``),
+authors' training script (``200 * illumination smoothness + spatial + 5 * colour + 10 * exposure``;
+the paper's text gives W_col = 0.5 and W_tvA = 20, but the released weights come from the script),
 and a resumable loop that writes ``zerodce.pt`` and a tidy ``metrics.csv``. The network is in zerodce.py.
 """
 
