@@ -83,6 +83,12 @@ def _add_zerodce(sub) -> None:
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--patch-size", type=int, default=32, help="random crop size, a multiple of 16 (0: whole frames)")
     p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument(
+        "--loss-weights",
+        default="script",
+        choices=("paper", "script"),
+        help="the paper's loss weights, or those of the authors' training script",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     p.add_argument("--quiet", action="store_true")
@@ -170,7 +176,7 @@ def _run_zerodce(args) -> None:
 
     frames = dark_frames(args.data, find_split_file(args.data, args.split, "train"), args.frames, seed=args.seed)
     train_zerodce(frames, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                  patch_size=args.patch_size or None,
+                  patch_size=args.patch_size or None, loss_weights=args.loss_weights,
                   device=resolve_device(args.device), progress=not args.quiet)  # fmt: skip
     print(json.dumps({"weights": str(Path(args.out) / "zerodce.pt"), "frames": len(frames)}, indent=2))
 

@@ -153,3 +153,15 @@ def test_a_teacher_trains_on_zerodce_clips_and_records_its_enhancer(tiny_arid, t
     assert (saved["enhancer"], saved["enhancer_weights"]) == ("zerodce", weights)
     with pytest.raises(ValueError, match="needs enhancer_weights"):
         RunConfig(role="teacher", enhancer="zerodce")
+
+
+def test_loss_weight_sets():
+    from dlkdd_lite.zerodce_train import zero_reference_losses
+
+    original = torch.full((1, 3, 16, 16), 0.1)
+    enhanced, maps = torch.full((1, 3, 16, 16), 0.1), torch.zeros(1, 24, 16, 16)
+    # only the exposure term is non-zero here: (0.1 - 0.6)^2 = 0.25
+    assert zero_reference_losses(original, enhanced, maps, weights="paper")["loss"].item() == pytest.approx(0.25)
+    assert zero_reference_losses(original, enhanced, maps)["loss"].item() == pytest.approx(2.5)  # script: 10x
+    with pytest.raises(ValueError, match="unknown loss weights 'cvpr'"):
+        zero_reference_losses(original, enhanced, maps, weights="cvpr")
