@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROLES = ("teacher", "student", "baseline")
 ARCHS = ("tiny3d", "r3d_18", "mc3_18", "r2plus1d_18")
-NORMS = ("imagenet", "arid", "none")
+NORMS = ("imagenet", "arid", "arid1.5", "none")  # statistics in datasets.NORM_STATS
 OPTIMIZERS = ("adamw", "sgd")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 ENHANCERS = ("none", "gamma", "histeq", "zerodce")  # see enhance.build_enhancer

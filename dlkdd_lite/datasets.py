@@ -22,10 +22,12 @@ from dlkdd_lite.sampling import sample_frame_indices
 from dlkdd_lite.splits import ARID_CLASSES, read_split_file, resolve_video
 from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
 
-# Per-channel RGB statistics in [0, 1]. ARID's are published by its authors (ARID_v1 README).
+# Per-channel RGB statistics in [0, 1], chosen explicitly by RunConfig.norm. ARID v1.0's and V1.5's are
+# published by ARID's authors (github.com/xuyu0010/ARID_v1 README; ../shared/datasets.md).
 NORM_STATS = {
     "imagenet": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
     "arid": ((0.079612, 0.073888, 0.072454), (0.100459, 0.09705, 0.089911)),
+    "arid1.5": ((0.0513, 0.0454, 0.0437), (0.0790, 0.0749, 0.0695)),
     "none": ((0.0, 0.0, 0.0), (1.0, 1.0, 1.0)),
 }
 

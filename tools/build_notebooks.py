@@ -6,37 +6,14 @@ Run: .venv/bin/python tools/build_notebooks.py
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
-PATHS = """DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"      # figures, PNG + PDF"""
-
-
-def md(text: str):
-    return new_markdown_cell(text.strip())
-
-
-def code(text: str, *tags: str):
-    cell = new_code_cell(text.strip())
-    if tags:
-        cell.metadata["tags"] = list(tags)
-    if "solution" in tags:
-        cell.metadata["jupyter"] = {"source_hidden": True}
-    return cell
-
-
-def params(text: str):
-    return code(text, "parameters")
-
-
-def solution(text: str):
-    return code("# Worked solution (collapsed in JupyterLab: click the bar to expand)\n" + text.strip(), "solution")
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/ is a folder of scripts, not a package
+from nbkit import PATHS, ROOT, code, md, params, solution  # noqa: E402
 
 NOTEBOOKS = {}
 
@@ -711,6 +688,15 @@ print(fit(pure_kd, DATA_DIR, Path(RUNS_DIR) / "exercises" / "student_alpha1"))
 print("Above chance (1/11 = 9 %) means the soft targets alone carry the class information.")
 """),
 ]
+
+
+def _add_later_notebooks() -> None:
+    from nb_ablation import NOTEBOOKS as ABLATION
+
+    NOTEBOOKS.update(ABLATION)
+
+
+_add_later_notebooks()
 
 
 def main() -> None:
