@@ -1,4 +1,4 @@
-"""datasets.py: an ARID-format dataset that yields the dark and the enhanced view of one clip.
+"""datasets.py: a dark-video dataset (ARID v1.0, V1.5, Dark-48, generated) yielding dark and enhanced views.
 
 Owns split lists -> decoded frames -> aligned (dark, enhanced) tensors. Knows nothing about
 models or training loops. Both views always come from the same frame indices and the same crop.
@@ -18,8 +18,9 @@ from tqdm.auto import tqdm
 
 from dlkdd_lite.enhance import build_enhancer
 from dlkdd_lite.enhanced_cache import EnhancedCache
+from dlkdd_lite.registry import detect_layout, read_class_index
 from dlkdd_lite.sampling import sample_frame_indices
-from dlkdd_lite.splits import ARID_CLASSES, read_split_file, resolve_video
+from dlkdd_lite.splits import read_split_file, resolve_video
 from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
 
 # Per-channel RGB statistics in [0, 1], chosen explicitly by RunConfig.norm. ARID v1.0's and V1.5's are
@@ -83,7 +84,13 @@ def resize_short_side(frames: torch.Tensor, short_side: int) -> torch.Tensor:
 
 
 class DarkVideoDataset(Dataset):
-    """Clips of an ARID-format dataset (``<root>/<Class>/<file>`` plus a split list).
+    """Clips of a dataset folder (``<clips>/<Class>/<file>`` plus a split list), any of the kit's layouts.
+
+    ``root`` is the dataset folder; where its clips are and which classes it has come from
+    ``registry.detect_layout`` (the manifest ``dlkdd download`` writes, or the files). ``classes``
+    overrides the label ids (default: ``classInd.txt`` beside the list, else the dataset's).
+    ``norm`` picks the statistics explicitly: ``"arid"``/``"arid1.5"`` (published by ARID's
+    authors), ``"imagenet"`` or ``"none"``.
 
     Each sample is ``{"dark": (C, T, H, W) float, "enhanced": (C, T, H, W) float, "label": int,
     "video_id": str}``: both views normalised with the same statistics, taken from the same
@@ -117,7 +124,7 @@ class DarkVideoDataset(Dataset):
         enhancer_weights: str | None = None,
         enhanced_cache: str | os.PathLike | None = None,
         norm: str = "imagenet",
-        classes: tuple[str, ...] = ARID_CLASSES,
+        classes: tuple[str, ...] | None = None,
         cache: bool = True,
         seed: int = 0,
         progress: bool = True,
@@ -125,6 +132,11 @@ class DarkVideoDataset(Dataset):
         if norm not in NORM_STATS:
             raise ValueError(f"unknown normalisation {norm!r}; expected one of {tuple(NORM_STATS)}")
         self.root, self.train = Path(root), train
+        layout = detect_layout(root)
+        self.clips_dir = layout.clips_dir
+        if classes is None:
+            index = Path(split_file).parent / "classInd.txt"
+            classes = read_class_index(index) if index.is_file() else layout.classes
         self.num_frames, self.frame_stride, self.sampling = num_frames, frame_stride, sampling
         self.crop_size, self.short_side = crop_size, short_side
         self.num_clips = 1 if train else num_clips
@@ -142,12 +154,13 @@ class DarkVideoDataset(Dataset):
         self.classes, self.seed, self.epoch = classes, seed, 0
 
         entries = read_split_file(split_file, classes)
-        paths = [resolve_video(self.root, e.relpath) for e in entries]
+        paths = [resolve_video(self.clips_dir, e.relpath) for e in entries]
         missing = [e.relpath for e, p in zip(entries, paths) if p is None]
         if missing:
             raise FileNotFoundError(
                 f"{len(missing)} of {len(entries)} clips listed in {split_file} are not under "
-                f"{self.root}, e.g. {missing[:3]}; expected <root>/<Class>/<file>"
+                f"{self.clips_dir}, e.g. {missing[:3]}; expected <clips>/<Class>/<file> "
+                f"(`dlkdd verify NAME --root {self.root}` lists what is missing)"
             )
         self.videos: list[tuple[Path, int, str]] = []  # (path, label, video_id)
         self.frames: list[np.ndarray] = []  # decoded videos when cached, (T, H, W, C) uint8

@@ -1,7 +1,8 @@
-"""splits.py: ARID's class list and split-file format (``<idx>\\t<label>\\t<Class>/<file>``).
+"""splits.py: split-list formats and resolving the clips they name; knows nothing about decoding video.
 
-Reads and writes split lists and resolves the files they name; knows nothing about decoding video.
-Format and class ids follow the official lists of github.com/xuyu0010/ARID_v1 (CC BY 4.0).
+ARID v1.0 / V1.5 lists are ``<idx>\\t<label>\\t<Class>/<file>`` (github.com/xuyu0010/ARID_v1, CC BY 4.0);
+Dark-48 lists are ``<class>/<file>.mp4 <label>`` with labels from ``classInd.txt`` (github.com/yzfly/Dark48).
+Which folder holds which list is registry.detect_layout's business.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dlkdd_lite.atomic import write_text_atomic
+from dlkdd_lite.registry import detect_layout, read_class_index
 
 # ARID v1.0 class ids, from ARID_v1's mapping_table.txt (also ARID V1.5).
 ARID_CLASSES: tuple[str, ...] = (
@@ -39,10 +41,23 @@ def write_split_file(path: str | os.PathLike, entries) -> None:
     write_text_atomic(path, "".join(lines))
 
 
-def read_split_file(path: str | os.PathLike, classes: tuple[str, ...] = ARID_CLASSES) -> list[SplitEntry]:
-    """Parse an ARID-format split file and check every label against its class folder.
+def _parse_line(line: str) -> tuple[int, str] | None:
+    """``(label, relpath)`` of an ARID line (3 tab-separated fields) or a Dark-48 line (path, space, label)."""
+    parts = line.strip().split("\t")
+    if len(parts) == 3 and parts[1].lstrip("-").isdigit():
+        return int(parts[1]), parts[2]
+    parts = line.strip().rsplit(None, 1)
+    if len(parts) == 2 and parts[1].lstrip("-").isdigit() and "/" in parts[0]:
+        return int(parts[1]), parts[0]
+    return None
 
-    Accepts LF or CRLF endings and a missing final newline (ARID V1.5's lists have both).
+
+def read_split_file(path: str | os.PathLike, classes: tuple[str, ...] | None = None) -> list[SplitEntry]:
+    """Parse a split file in ARID's or Dark-48's format and check every label against its class folder.
+
+    Accepts LF or CRLF endings and a missing final newline (ARID V1.5's and Dark-48's lists have them).
+    ``classes`` (label id -> class folder name) defaults to the classes of the dataset folder the list
+    belongs to: Dark-48's ``classInd.txt`` beside the list, or ARID's 11 classes.
 
     Raises:
         FileNotFoundError: the file does not exist.
@@ -52,21 +67,29 @@ def read_split_file(path: str | os.PathLike, classes: tuple[str, ...] = ARID_CLA
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"split file not found: {path}")
+    if classes is None:
+        index = path.parent / "classInd.txt"
+        classes = read_class_index(index) if index.is_file() else ARID_CLASSES
+    lookup = {name: i for i, name in enumerate(classes)}
     entries = []
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
-        parts = line.strip().split("\t")
-        if len(parts) != 3 or not parts[1].lstrip("-").isdigit():
-            raise ValueError(f"{path}:{lineno}: expected '<idx>\\t<label>\\t<Class>/<file>', got {line!r}")
-        label, relpath = int(parts[1]), parts[2].replace("\\", "/")
+        parsed = _parse_line(line)
+        if parsed is None:
+            raise ValueError(
+                f"{path}:{lineno}: expected '<idx>\\t<label>\\t<Class>/<file>' (ARID) or "
+                f"'<class>/<file> <label>' (Dark-48), got {line!r}"
+            )
+        label, relpath = parsed[0], parsed[1].replace("\\", "/")
         class_name = relpath.split("/")[0]
-        if class_name not in classes:
-            raise ValueError(f"{path}:{lineno}: unknown class {class_name!r}; expected one of {list(classes)}")
-        if label != classes.index(class_name):
+        if class_name not in lookup:
+            shown = list(classes) if len(classes) <= 12 else [*classes[:5], "...", *classes[-2:]]
+            raise ValueError(f"{path}:{lineno}: unknown class {class_name!r}; expected one of {shown}")
+        if label != lookup[class_name]:
             raise ValueError(
                 f"{path}:{lineno}: label {label} does not match class {class_name!r} "
-                f"(expected label {classes.index(class_name)})"
+                f"(expected label {lookup[class_name]})"
             )
         entries.append(SplitEntry(relpath=relpath, label=label))
     if not entries:
@@ -91,12 +114,10 @@ def resolve_video(root: str | os.PathLike, relpath: str) -> Path | None:
 
 
 def find_split_file(root: str | os.PathLike, split: int, subset: str) -> Path:
-    """Locate ``ARID_split{split}_{subset}.txt`` in ``root``, ``root/splits`` or ``root/list_cvt``."""
-    name = f"ARID_split{split}_{subset}.txt"
-    for folder in (Path(root), Path(root) / "splits", Path(root) / "list_cvt"):
-        if (folder / name).is_file():
-            return folder / name
-    raise FileNotFoundError(
-        f"no split file {name} under {root} (looked in ., splits/ and list_cvt/); "
-        f"generate quick-tier data with `dlkdd synth --root {root}` or pass the list explicitly"
-    )
+    """Locate the list of ``subset`` (train/test/other) of official split ``split`` of the dataset in ``root``.
+
+    Works for the quick tier's ``splits/ARID_split{k}_*.txt``, ARID v1.0's ``ARID_split{k}_*.txt``,
+    V1.5's ``list_cvt/split_{k}/split{k}_*.txt`` and Dark-48's ``{train,test}_split{k}.txt``, wherever
+    ``dlkdd download`` or the user put them (see registry.detect_layout).
+    """
+    return detect_layout(root).split_file(split, subset)
