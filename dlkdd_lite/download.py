@@ -1,0 +1,413 @@
+"""download.py: getting a dataset onto disk: ``download_dataset`` and the fetchers it uses.
+
+Fetchers stream HTTP(S), Google Drive (gdown) and OneDrive/SharePoint links to ``<name>.partial``, resume
+with HTTP Range, retry with back-off, refuse web pages served instead of files, and check sha256.
+``download_dataset`` then extracts (archive.py), installs lists (splits.py) and writes the manifest last.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import itertools
+import os
+import re
+import shutil
+import time
+import urllib.parse
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+CHUNK = 1 << 20
+RETRYABLE_STATUS = (408, 425, 429, 500, 502, 503, 504)
+
+
+def classify_url(url: str) -> tuple[str, str]:
+    """``("gdrive", file_id)``, ``("onedrive", direct_url)`` or ``("http", url)`` for a link someone sent.
+
+    Google Drive share links (``/file/d/<id>/view``, ``open?id=``, ``uc?id=``) go through gdown;
+    OneDrive and SharePoint share links get ``download=1`` so that they serve the file, not a page.
+    """
+    parsed = urllib.parse.urlparse(url.strip())
+    if parsed.scheme not in ("http", "https"):
+        raise ValueError(f"unsupported URL {url!r}; expected an http(s):// link")
+    host = (parsed.hostname or "").lower()
+    if host in ("drive.google.com", "docs.google.com", "drive.usercontent.google.com"):
+        query = urllib.parse.parse_qs(parsed.query)
+        match = re.search(r"/(?:file/(?:u/\d+/)?d|folders)/([-\w]{10,})", parsed.path)
+        file_id = query.get("id", [None])[0] or (match.group(1) if match else None)
+        if "/folders/" in parsed.path:
+            raise ValueError(f"{url} is a Google Drive folder; share the archive file itself (a /file/d/... link)")
+        if not file_id:
+            raise ValueError(f"cannot find a Google Drive file id in {url}; expected .../file/d/<id>/view or ?id=<id>")
+        return "gdrive", file_id
+    if host == "1drv.ms" or host.endswith(("onedrive.live.com", "sharepoint.com")):
+        query = [(k, v) for k, v in urllib.parse.parse_qsl(parsed.query, keep_blank_values=True) if k != "download"]
+        direct = parsed._replace(query=urllib.parse.urlencode([*query, ("download", "1")]))
+        return "onedrive", urllib.parse.urlunparse(direct)
+    return "http", url.strip()
+
+
+def sha256_file(path: str | os.PathLike, *, progress: bool = False) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    size = Path(path).stat().st_size
+    with open(path, "rb") as f, tqdm(total=size, unit="B", unit_scale=True, desc=f"sha256 {Path(path).name}",
+                                     disable=not progress, leave=False) as bar:  # fmt: skip
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+            bar.update(len(chunk))
+    return digest.hexdigest()
+
+
+def _looks_like_html(head: bytes) -> bool:
+    text = head.lstrip().lower()
+    return text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:512]
+
+
+def _http_error(url: str, status: int, reason: str) -> ValueError:
+    hints = {
+        401: "the link needs a login",
+        403: "the link expired, is not shared with you, or the host's quota is exceeded",
+        404: "no file at this address: check the link",
+        410: "the link expired",
+    }
+    hint = hints.get(status, "the server refused the request")
+    return ValueError(f"HTTP {status} {reason} for {url}: {hint}. Nothing was downloaded from it")
+
+
+def _check_space(folder: Path, needed: int, what: str) -> None:
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise ValueError(
+            f"not enough disk space for {what}: {needed / 1e9:.2f} GB needed, {free / 1e9:.2f} GB free in {folder}"
+        )
+
+
+def fetch_url(
+    url: str,
+    dest: str | os.PathLike,
+    *,
+    sha256: str | None = None,
+    retries: int = 5,
+    backoff: float = 1.0,
+    timeout: float = 60.0,
+    progress: bool = True,
+) -> str:
+    """Download ``url`` to ``dest`` (plain HTTP(S)); return the file's sha256.
+
+    Bytes go to ``dest + ".partial"``; after a dropped connection or an interrupted run the next
+    attempt resumes it with an HTTP Range request (starting afresh when the server ignores Range).
+    Network errors and 5xx/429 answers are retried ``retries`` times with exponential back-off
+    (``backoff``, 2x, 4x ... seconds); 4xx answers and HTML pages fail at once. ``dest`` appears
+    only when complete and, when ``sha256`` is given, only when it matches.
+
+    Raises:
+        ValueError: HTTP error, a web page instead of the file, a checksum mismatch, no disk space,
+            or retries exhausted; the message names the URL and what to do.
+    """
+    import requests
+
+    dest = Path(dest)
+    partial = dest.with_name(dest.name + ".partial")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    with requests.Session() as session:
+        while True:
+            try:
+                if _fetch_once(session, url, partial, timeout, progress):
+                    break
+                raise ConnectionError("connection closed before the end of the file")
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+                    ConnectionError, _Retryable) as err:  # fmt: skip
+                failures += 1
+                if failures > retries:
+                    raise ValueError(
+                        f"download of {url} failed after {retries} retries ({err}); the partial file "
+                        f"{partial} is kept: run the same command again to resume"
+                    ) from err
+                time.sleep(backoff * 2 ** (failures - 1))
+            except OSError as err:
+                if err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+                    raise ValueError(
+                        f"disk full while downloading {url} to {partial} ({err.strerror}); free space and run "
+                        "the same command again: it resumes where it stopped"
+                    ) from err
+                raise
+    digest = sha256_file(partial, progress=progress)
+    if sha256 and digest != sha256.strip().lower():
+        bad = dest.with_name(dest.name + ".sha256-mismatch")
+        os.replace(partial, bad)
+        raise ValueError(
+            f"checksum mismatch for {url}: expected sha256 {sha256.strip().lower()}, got {digest}. The file is "
+            f"kept as {bad} for inspection (delete it to retry); nothing was installed"
+        )
+    os.replace(partial, dest)
+    return digest
+
+
+class _Retryable(Exception):
+    """A server answer worth retrying (5xx, 429)."""
+
+
+def _fetch_once(session, url: str, partial: Path, timeout: float, progress: bool) -> bool:
+    """One request: append to ``partial`` from where it stops. True when the file is complete."""
+    offset = partial.stat().st_size if partial.exists() else 0
+    headers = {"Range": f"bytes={offset}-", "Accept-Encoding": "identity"} if offset else {}
+    with session.get(url, headers=headers, stream=True, timeout=timeout, allow_redirects=True) as response:
+        status = response.status_code
+        if status == 416:  # nothing left after offset: complete if the server's size agrees
+            total = response.headers.get("Content-Range", "").rpartition("/")[2]
+            if total.isdigit() and int(total) == offset:
+                return True
+            partial.unlink()
+            raise _Retryable(f"HTTP 416 for a partial file of {offset} bytes; starting afresh")
+        if status in RETRYABLE_STATUS:
+            raise _Retryable(f"HTTP {status} {response.reason}")
+        if status >= 400:
+            raise _http_error(url, status, response.reason)
+        if status == 200 and offset:  # the server ignored Range: start from the beginning
+            offset = 0
+        elif status == 206 and not response.headers.get("Content-Range", "").startswith(f"bytes {offset}-"):
+            raise _Retryable(f"server answered Range {offset}- with {response.headers.get('Content-Range')!r}")
+        length = response.headers.get("Content-Length")
+        total = offset + int(length) if length and length.isdigit() else None
+        if total is not None:
+            _check_space(partial.parent, total - offset, f"downloading {url}")
+        chunks = response.iter_content(CHUNK)
+        first = next(chunks, b"")
+        if offset == 0 and _looks_like_html(first[:1024]):
+            raise ValueError(
+                f"{url} served a web page (HTML), not a file: the link needs a login or confirmation, has "
+                "expired, or the host's download quota is exceeded (Google Drive). Open it in a browser, "
+                "download the file and pass it with --archive"
+            )
+        with open(partial, "ab" if offset else "wb") as f, tqdm(
+            total=total, initial=offset, unit="B", unit_scale=True, desc=f"downloading {partial.stem}",
+            disable=not progress,
+        ) as bar:  # fmt: skip
+            for chunk in itertools.chain([first], chunks):
+                f.write(chunk)
+                bar.update(len(chunk))
+    size = partial.stat().st_size
+    return total is None or size >= total
+
+
+def fetch_gdrive(file_id: str, dest: str | os.PathLike, *, retries: int = 5, progress: bool = True) -> str:
+    """Download a Google Drive file with gdown (it handles Drive's confirmation pages); return its sha256.
+
+    Raises:
+        ValueError: Drive refused (quota exceeded, not shared) or retries exhausted.
+    """
+    import gdown
+    import requests
+
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(retries + 1):
+        try:
+            gdown.download(id=file_id, output=str(dest), quiet=not progress, resume=True)
+            break
+        except requests.ConnectionError as err:
+            if attempt == retries:
+                raise ValueError(f"Google Drive download of {file_id} failed after {retries} retries ({err})") from err
+            time.sleep(2**attempt)
+        except Exception as err:  # gdown raises its own FileURLRetrievalError for quota and permissions
+            raise ValueError(
+                f"Google Drive refused file {file_id}: {err}. Usually the daily download quota is exceeded or "
+                "the file is not shared with 'anyone with the link'; try later, or download it in a browser "
+                "and pass it with --archive"
+            ) from err
+    if not dest.is_file():
+        raise ValueError(f"Google Drive download of {file_id} produced no file at {dest}")
+    return sha256_file(dest, progress=progress)
+
+
+def fetch(url: str, dest: str | os.PathLike, *, sha256: str | None = None, progress: bool = True, **kw) -> str:
+    """Download any supported link (plain, Google Drive, OneDrive/SharePoint) to ``dest``; return sha256."""
+    kind, target = classify_url(url)
+    if kind != "gdrive":
+        return fetch_url(target, dest, sha256=sha256, progress=progress, **kw)
+    digest = fetch_gdrive(target, dest, retries=kw.get("retries", 5), progress=progress)
+    if sha256 and digest != sha256.strip().lower():
+        bad = Path(dest).with_name(Path(dest).name + ".sha256-mismatch")
+        os.replace(dest, bad)
+        raise ValueError(f"checksum mismatch for {url}: expected sha256 {sha256}, got {digest}; kept as {bad}")
+    with open(dest, "rb") as f:
+        if _looks_like_html(f.read(1024)):
+            os.remove(dest)
+            raise ValueError(f"Google Drive served a web page for {url}, not the file (quota exceeded?)")
+    return digest
+
+
+def _source_key(url: str | None = None, archive: str | os.PathLike | None = None) -> str:
+    if url is not None:
+        return f"url:{url.strip()}"
+    path = Path(archive)
+    if not path.exists():
+        raise FileNotFoundError(f"archive not found: {path}; expected the file you downloaded (or its folder)")
+    return f"archive:{path.resolve()}:{path.stat().st_size if path.is_file() else 'dir'}"
+
+
+def _download_name(url: str) -> str:
+    kind, target = classify_url(url)
+    tag = hashlib.sha1(url.strip().encode()).hexdigest()[:10]
+    if kind == "gdrive":
+        return f"gdrive-{target}"
+    base = urllib.parse.unquote(Path(urllib.parse.urlparse(target).path).name)
+    return f"{tag}-{re.sub(r'[^A-Za-z0-9._-]', '_', base) or 'archive'}"
+
+
+def _start_manifest(root: Path, info) -> dict:
+    """The dataset folder's manifest, or a new one; refuses a folder holding something else."""
+    from dlkdd_lite.registry import read_manifest
+
+    manifest = read_manifest(root)
+    if manifest is None and not root.is_dir():
+        return {"dataset": info.name, "title": info.title, "clips_dir": "clips", "lists_dir": "splits",
+                "complete": False, "sources": []}  # fmt: skip
+    if manifest is not None:
+        if manifest["dataset"] != info.name:
+            raise ValueError(
+                f"{root} already holds dataset {manifest['dataset']!r} (see {root / 'dataset.json'}); "
+                f"choose another --root for {info.name}"
+            )
+        return manifest
+    ours = ("downloads", ".splits-staging")
+    foreign = sorted(p.name for p in root.iterdir() if p.name not in ours and not p.name.startswith(".extract-"))
+    if foreign:
+        raise ValueError(
+            f"{root} already holds files ({', '.join(foreign[:3])}...) but no dataset.json, so they were not put "
+            "there by `dlkdd download`; nothing was changed. Choose a new folder for --root; to import clips you "
+            "extracted yourself, pass their folder with --archive (it is copied, not moved)"
+        )
+    return {"dataset": info.name, "title": info.title, "clips_dir": "clips", "lists_dir": "splits",
+            "complete": False, "sources": []}  # fmt: skip
+
+
+def _check_recognised(tree: Path, lists_dir: Path, classes: tuple[str, ...], archive: Path) -> None:
+    """Refuse an archive whose class folders hold none of the clips the lists name (matched by stem)."""
+    from dlkdd_lite.registry import find_clip_dir
+    from dlkdd_lite.splits import _LIST_FILE, read_split_file
+
+    source = find_clip_dir(tree, classes)
+    if source is None:
+        raise ValueError(
+            f"no class folders ({', '.join(classes[:4])}, ...) anywhere in {archive}; expected "
+            "<Class>/<file>.mp4 at some depth. Is this the right dataset?"
+        )
+    on_disk = {(p.parent.name, p.stem) for p in source.glob("*/*")}
+    listed = [e for p in sorted(lists_dir.glob("*.txt")) if _LIST_FILE.match(p.name)
+              for e in read_split_file(p, classes)]  # fmt: skip
+    if not any((e.relpath.split("/")[0], Path(e.relpath).stem) in on_disk for e in listed):
+        raise ValueError(
+            f"the class folders in {archive} ({source}) hold none of the {len(listed)} clips the official lists "
+            f"name (e.g. {listed[0].relpath}); is this the right dataset's archive?"
+        )
+
+
+def _install_one(info, root: Path, manifest: dict, source: str, *, is_url: bool, sha256, lists, keep, retries,
+                 progress) -> dict:  # fmt: skip
+    """Fetch (or take) one archive, check it, extract it and move its clips in; return its record."""
+    from dlkdd_lite.archive import extract_archive, install_clips, sniff_archive
+    from dlkdd_lite.registry import read_class_index
+    from dlkdd_lite.splits import install_lists
+
+    if is_url:
+        archive = root / "downloads" / _download_name(source)
+        if archive.is_file():  # fetched by an earlier run that stopped before installing it
+            digest = sha256_file(archive, progress=progress)
+        else:
+            digest = fetch(source, archive, sha256=sha256, progress=progress, retries=retries)
+    else:
+        archive = Path(source)
+        digest = sha256_file(archive, progress=progress) if archive.is_file() else None
+    if sha256 and digest is not None and digest != sha256.strip().lower():
+        raise ValueError(f"checksum mismatch for {archive}: expected sha256 {sha256.strip().lower()}, got {digest}; "
+                         "nothing was installed")  # fmt: skip
+    if archive.is_file():
+        sniff_archive(archive)
+        _check_space(root, archive.stat().st_size, f"extracting {archive.name}")
+    tree = root / f".extract-{os.getpid()}"
+    try:
+        extract_archive(archive, tree, progress=progress)
+        if "lists" not in manifest:
+            manifest["lists"] = install_lists(info, root / "splits", source=lists, tree=tree)
+        index = info.raw.get("class_index")
+        classes = read_class_index(root / "splits" / index) if index else info.classes
+        _check_recognised(tree, root / "splits", classes, archive)
+        result = install_clips(tree, root / "clips", classes)
+    except ValueError as err:
+        if is_url:
+            raise ValueError(f"{err} (the downloaded file is {archive}: delete it to download afresh)") from err
+        raise
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+    record = {"file": archive.name, "sha256": digest, "added": result["added"], "kept": result["kept"],
+              "bytes": archive.stat().st_size if archive.is_file() else None}  # fmt: skip
+    record.update({"url": source} if is_url else {"path": str(archive.resolve())})
+    if is_url and not keep:
+        archive.unlink()
+    return record
+
+
+def download_dataset(
+    name: str,
+    root: str | os.PathLike,
+    *,
+    url: str | None = None,
+    archives=(),
+    sha256: str | None = None,
+    lists: str | None = None,
+    keep_archive: bool = False,
+    retries: int = 5,
+    progress: bool = True,
+) -> dict:
+    """Get dataset ``name`` (``arid``, ``arid1.5``, ``dark48``) into the folder ``root``; return its manifest.
+
+    From ``url`` (plain, Google Drive or OneDrive/SharePoint link; resumable) or from ``archives`` the
+    user already downloaded (zip, tar(.gz), or an extracted folder; several parts are merged). The
+    archive's sha256 is checked against ``sha256`` when given and recorded in ``root/dataset.json``
+    either way. The clips land in ``root/clips/<Class>/``, the official lists in ``root/splits/``
+    (``lists`` overrides where they come from: a folder or URL). The manifest is marked complete only
+    at the end; re-running a finished download does nothing. A failure leaves earlier data as it was.
+    """
+    from dlkdd_lite import __version__
+    from dlkdd_lite.archive import count_clips
+    from dlkdd_lite.registry import get_dataset, write_manifest
+    from dlkdd_lite.splits import install_lists
+
+    info, root = get_dataset(name), Path(root)
+    archives = [str(a) for a in (archives or ())]
+    if url and archives:
+        raise ValueError("give either --url or --archive, not both")
+    manifest = _start_manifest(root, info)
+    sources = [(_source_key(url=url), url)] if url else [(_source_key(archive=a), a) for a in archives]
+    done = {s["key"] for s in manifest["sources"]}
+    if not sources:
+        if manifest["complete"]:
+            return {**manifest, "status": "up to date"}
+        steps = "\n  ".join(info.raw["obtain"])
+        raise ValueError(f"{info.title} has no public download link: give --url LINK or --archive FILE.\n  {steps}")
+    if manifest["complete"] and all(key in done for key, _ in sources):
+        return {**manifest, "status": "up to date"}
+    previous = dict(manifest, sources=list(manifest["sources"]))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        write_manifest(root, {**manifest, "complete": False})
+        if "lists" not in manifest and (info.raw["lists"]["source"] != "archive" or lists):
+            manifest["lists"] = install_lists(info, root / "splits", source=lists)
+        for key, source in sources:
+            if key not in done:
+                record = _install_one(info, root, manifest, source, is_url=bool(url), sha256=sha256, lists=lists,
+                                      keep=keep_archive, retries=retries, progress=progress)  # fmt: skip
+                manifest["sources"].append({"key": key, **record})
+                write_manifest(root, {**manifest, "complete": False})
+    except BaseException:
+        if previous["complete"]:  # what was there stays usable; the new archive's clips stay as extras
+            write_manifest(root, previous)
+        raise
+    manifest.update(complete=True, clips=count_clips(root / "clips"), dlkdd_lite=__version__)
+    write_manifest(root, manifest)
+    return {**manifest, "status": "installed"}
