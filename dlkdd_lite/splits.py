@@ -222,6 +222,14 @@ def _fetch_lists(spec: dict, base_url: str, *, pinned: bool) -> dict[str, bytes]
     with tempfile.TemporaryDirectory() as tmp:
         for name, sha256 in spec["files"].items():
             url = base_url.rstrip("/") + "/" + name
-            fetch_url(url, Path(tmp) / name, sha256=sha256 if pinned else None, retries=3, progress=False)
+            try:
+                fetch_url(url, Path(tmp) / name, sha256=sha256 if pinned else None, retries=3, progress=False)
+            except ValueError as err:
+                if "checksum mismatch" not in str(err):
+                    raise
+                raise ValueError(
+                    f"{url} is not the file pinned in the registry (its sha256 differs); nothing was installed. "
+                    "If you have the lists, pass their folder with --lists"
+                ) from err
             files[name] = (Path(tmp) / name).read_bytes()
     return files
