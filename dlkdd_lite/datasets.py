@@ -20,7 +20,7 @@ from dlkdd_lite.enhance import build_enhancer
 from dlkdd_lite.enhanced_cache import EnhancedCache
 from dlkdd_lite.registry import detect_layout, read_class_index
 from dlkdd_lite.sampling import sample_frame_indices
-from dlkdd_lite.splits import read_split_file, resolve_video
+from dlkdd_lite.splits import read_split_file, resolve_videos
 from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
 
 # Per-channel RGB statistics in [0, 1], chosen explicitly by RunConfig.norm. ARID v1.0's and V1.5's are
@@ -154,7 +154,8 @@ class DarkVideoDataset(Dataset):
         self.classes, self.seed, self.epoch = classes, seed, 0
 
         entries = read_split_file(split_file, classes)
-        paths = [resolve_video(self.clips_dir, e.relpath) for e in entries]
+        resolved = resolve_videos(self.clips_dir, [e.relpath for e in entries])
+        paths = [resolved[e.relpath] for e in entries]
         missing = [e.relpath for e, p in zip(entries, paths) if p is None]
         if missing:
             raise FileNotFoundError(

@@ -7,7 +7,6 @@ Which folder holds which list is registry.detect_layout's business.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import shutil
@@ -105,20 +104,39 @@ def resolve_video(root: str | os.PathLike, relpath: str) -> Path | None:
 
     The official ARID lists name ``.avi`` files while the released clips are ``.mp4``; ``root`` is the
     folder holding the class folders (``registry.detect_layout(dataset_root).clips_dir``).
-    Returns None when no file with that stem exists.
+    Returns None when no file with that stem exists. For many clips use ``resolve_videos``.
     """
-    candidate = Path(root) / relpath
-    if candidate.is_file():
-        return candidate
-    for ext in VIDEO_EXTENSIONS:
-        other = candidate.with_suffix(ext)
-        if other.is_file():
-            return other
-    if candidate.parent.is_dir():  # e.g. ".MP4": the same stem with any video extension, whatever its case
-        for other in candidate.parent.glob(glob.escape(candidate.stem) + ".*"):
-            if other.suffix.lower() in VIDEO_EXTENSIONS:
-                return other
-    return None
+    return resolve_videos(root, [relpath])[relpath]
+
+
+def resolve_videos(root: str | os.PathLike, relpaths) -> dict[str, Path | None]:
+    """``{relpath: file or None}``, reconciling extensions by stem (``.avi`` listed, ``.mp4``/``.MP4`` on disk).
+
+    Lists each class folder once, so checking a whole dataset costs one directory read per class.
+    """
+    root, listing, out = Path(root), {}, {}
+    for relpath in relpaths:
+        candidate = root / relpath
+        folder = candidate.parent
+        if folder not in listing:
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                names = []
+            by_stem: dict[str, list[str]] = {}
+            for name in names:
+                stem, ext = os.path.splitext(name)
+                if ext.lower() in VIDEO_EXTENSIONS:
+                    by_stem.setdefault(stem, []).append(name)
+            listing[folder] = (set(names), by_stem)
+        names, by_stem = listing[folder]
+        if candidate.name in names:
+            out[relpath] = candidate
+            continue
+        options = by_stem.get(candidate.stem, [])
+        best = min(options, key=lambda n: (VIDEO_EXTENSIONS.index(os.path.splitext(n)[1].lower()), n), default=None)
+        out[relpath] = folder / best if best else None
+    return out
 
 
 def find_split_file(root: str | os.PathLike, split: int, subset: str) -> Path:

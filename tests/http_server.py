@@ -7,6 +7,7 @@ import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 class FileServer:
@@ -102,14 +103,17 @@ def _handler(server: FileServer):
 # Archives the tests serve: built from one tiny real mp4 (8 frames of 32x32, decodable) under many names.
 
 
-def tiny_mp4(tmp_dir, seed: int = 0) -> bytes:
-    """The bytes of a real dark H.264 clip, 8 frames of 32x32 (decord mis-decodes widths 16/24/48/72)."""
+OFFICIAL_ARID = Path(__file__).resolve().parents[2] / "shared" / "arid_splits" / "ARID_v1"
+
+
+def tiny_mp4(tmp_dir, seed: int = 0, size: int = 32) -> bytes:
+    """The bytes of a real dark H.264 clip, 8 frames of size x size (decord mis-decodes widths 16/24/48/72)."""
     import numpy as np
 
     from dlkdd_lite.encode import write_video
 
-    frames = np.random.default_rng(seed).integers(0, 40, (8, 32, 32, 3), dtype=np.uint8)
-    path = tmp_dir / f"tiny{seed}.mp4"
+    frames = np.random.default_rng(seed).integers(0, 40, (8, size, size, 3), dtype=np.uint8)
+    path = tmp_dir / f"tiny{seed}_{size}.mp4"
     write_video(path, frames, fps=8)
     return path.read_bytes()
 
@@ -135,3 +139,17 @@ def make_tar(path, members: dict[str, bytes], mode: str = "w:gz") -> bytes:
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
     return path.read_bytes()
+
+
+def arid_members(clip: bytes, prefix: str = "ARID_v1/clips/") -> dict[str, bytes]:
+    """The first 2 training clips of each class of ARID's official split 1, named as the released .mp4 files."""
+    from dlkdd_lite.splits import read_split_file
+
+    members: dict[str, bytes] = {}
+    per_class: dict[str, int] = {}
+    for entry in read_split_file(OFFICIAL_ARID / "ARID_split1_train.txt"):
+        name = entry.relpath.split("/")[0]
+        if per_class.get(name, 0) < 2:
+            per_class[name] = per_class.get(name, 0) + 1
+            members[prefix + entry.relpath.replace(".avi", ".mp4")] = clip
+    return members

@@ -7,7 +7,7 @@ import json
 import os
 
 import pytest
-from http_server import FileServer, make_tar, make_zip, tiny_mp4
+from http_server import FileServer, arid_members, make_tar, make_zip, tiny_mp4
 
 from dlkdd_lite.datasets import DarkVideoDataset
 from dlkdd_lite.download import classify_url, download_dataset, fetch_url
@@ -100,23 +100,6 @@ def test_unusable_links_are_named():
         classify_url("https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOpQrStUv")
     with pytest.raises(ValueError, match="expected an http"):
         classify_url("ftp://example.org/a.zip")
-
-
-def arid_members(clip: bytes, prefix: str = "ARID_v1/clips/") -> dict[str, bytes]:
-    """The first 2 training clips of each class of the official split 1, as the released .mp4 files."""
-    entries = read_split_file(get_lists_folder() / "ARID_split1_train.txt")
-    names = {}
-    for e in entries:
-        name = e.relpath.replace(".avi", ".mp4")
-        if sum(n.startswith(prefix + e.relpath.split("/")[0] + "/") for n in names) < 2:
-            names[prefix + name] = clip
-    return names
-
-
-def get_lists_folder():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parents[2] / "shared" / "arid_splits" / "ARID_v1"
 
 
 def test_arid_from_a_url_end_to_end_then_a_rerun_does_nothing(server, tmp_path, clip):
