@@ -8,11 +8,15 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
+import importlib
 import json
 import sys
 from pathlib import Path
 
-from dlkdd_lite.config import ARCHS, ENHANCERS, NORMS, RunConfig
+from dlkdd_lite.config import ARCHS, ENHANCERS, NORMS, ROLES, RunConfig
+
+# Modules with a ``register(subparsers) -> {command: runner}`` function.
+EXTENSIONS = ("dlkdd_lite.cli_sweep",)
 
 
 def _add_synth(sub) -> None:
@@ -29,8 +33,12 @@ def _add_synth(sub) -> None:
 
 
 def _add_train(sub) -> None:
-    p = sub.add_parser("train", help="train a teacher (enhanced), a KD student or a no-KD baseline (dark)")
-    p.add_argument("--role", required=True, choices=("teacher", "student", "baseline"))
+    p = sub.add_parser(
+        "train",
+        help="train a teacher (enhanced), a KD student or a no-KD baseline (dark), or a two-stream model (both); "
+        "runs unchanged under torchrun for multi-GPU training",
+    )
+    p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--data", required=True, help="dataset root in ARID's layout")
     p.add_argument("--out", required=True, help="run folder (config.json, metrics.csv, checkpoint.pt)")
     p.add_argument("--teacher", dest="teacher_ckpt", help="teacher checkpoint (role student)")
@@ -39,7 +47,8 @@ def _add_train(sub) -> None:
     for name, kind in [("temperature", float), ("alpha", float), ("epochs", int), ("seed", int),
                        ("batch-size", int), ("lr", float), ("weight-decay", float), ("num-frames", int),
                        ("frame-stride", int), ("crop-size", int), ("short-side", int), ("eval-clips", int),
-                       ("gamma", float), ("split", int), ("num-workers", int), ("num-classes", int)]:  # fmt: skip
+                       ("gamma", float), ("split", int), ("num-workers", int), ("num-classes", int),
+                       ("prefetch-factor", int)]:  # fmt: skip
         p.add_argument(f"--{name}", type=kind)
     p.add_argument("--enhancer", choices=ENHANCERS)
     p.add_argument("--enhancer-weights", help="Zero-DCE weights for --enhancer zerodce")
@@ -49,6 +58,13 @@ def _add_train(sub) -> None:
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     p.add_argument("--pretrained", help="local state-dict file to initialise the backbone")
     p.add_argument("--no-amp", dest="amp", action="store_false", default=None)
+    p.add_argument(
+        "--channels-last",
+        action="store_true",
+        default=None,
+        help="channels-last 3D memory format for model and clips (faster convolutions on recent GPUs)",
+    )
+    p.add_argument("--compile", action="store_true", default=None, help="torch.compile the trained model")
     p.add_argument(
         "--no-cache",
         dest="cache",
@@ -67,7 +83,7 @@ def _add_evaluate(sub) -> None:
     p.add_argument("--data", required=True)
     p.add_argument("--split", type=int, help="official split (default: the checkpoint's)")
     p.add_argument("--subset", default="test", help="list suffix: train, test or other")
-    p.add_argument("--view", choices=("dark", "enhanced"), help="default: the view the model was trained on")
+    p.add_argument("--view", choices=("dark", "enhanced", "both"), help="default: the view(s) the model was trained on")
     p.add_argument("--predictions", help="write per-video predictions CSV here")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     p.add_argument("--quiet", action="store_true")
@@ -116,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_synth, _add_train, _add_evaluate, _add_zerodce, _add_notebooks):
         add(sub)
+    for module in EXTENSIONS:  # subcommands whose parsing lives beside their feature
+        for name, runner in importlib.import_module(module).register(sub).items():
+            sub.choices[name].set_defaults(runner=runner)
     return parser
 
 
@@ -131,6 +150,7 @@ def _run_synth(args) -> None:
 
 
 def _run_train(args) -> None:
+    from dlkdd_lite.distributed import is_main_process
     from dlkdd_lite.train import fit
 
     base = RunConfig.load(args.config).to_dict() if args.config else {}
@@ -138,7 +158,8 @@ def _run_train(args) -> None:
     overrides = {k: v for k, v in vars(args).items() if k in fields and v is not None}
     config = RunConfig.from_dict({**base, **overrides})
     metrics = fit(config, args.data, args.out, progress=not args.quiet, overwrite=args.overwrite)
-    print(json.dumps({"out": args.out, **metrics}, indent=2))
+    if is_main_process():  # under torchrun, one report for all processes
+        print(json.dumps({"out": args.out, **metrics}, indent=2))
 
 
 def _run_evaluate(args) -> None:
@@ -153,6 +174,12 @@ def _run_evaluate(args) -> None:
 
     device = resolve_device(args.device)
     model, config = load_model(args.ckpt, device)
+    view = args.view or config.input_view
+    if (view == "both") != (config.input_view == "both"):
+        raise ValueError(
+            f"{args.ckpt} holds a {config.role!r} model, which sees view {config.input_view!r}; "
+            f"--view {view!r} needs a {'twostream' if view == 'both' else 'single-view'} model"
+        )
     split_file = find_split_file(args.data, args.split or config.split, args.subset)
     dataset = DarkVideoDataset(
         args.data, split_file, train=False, num_frames=config.num_frames, frame_stride=config.frame_stride,
@@ -162,7 +189,7 @@ def _run_evaluate(args) -> None:
         cache=False, progress=not args.quiet,
     )  # fmt: skip
     loader = DataLoader(dataset, batch_size=config.batch_size)
-    metrics, predictions = evaluate(model, loader, view=args.view or config.input_view, device=device,
+    metrics, predictions = evaluate(model, loader, view=view, device=device, amp=config.amp,
                                     progress=not args.quiet)  # fmt: skip
     if args.predictions:
         write_predictions(args.predictions, predictions)
@@ -213,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     runner = {"synth": _run_synth, "train": _run_train, "evaluate": _run_evaluate, "zerodce": _run_zerodce,
               "notebooks": _run_notebooks}  # fmt: skip
     try:
-        runner[args.command](args)
+        (getattr(args, "runner", None) or runner[args.command])(args)
     except (ValueError, FileNotFoundError) as err:
         print(f"dlkdd {args.command}: error: {err}", file=sys.stderr)
         return 2

@@ -85,3 +85,31 @@ def enhancer_explorer(clip: np.ndarray, enhancers: dict, *, headless: bool | Non
 
     choice = widgets.Dropdown(options=list(views), value=list(views)[-1], description="enhancer")
     return _dark_vs(clip, choice, lambda t, name: (name, views[name][t]))
+
+
+def temperature_explorer(logits, classes: list[str] | None = None, *, headless: bool | None = None):
+    """A temperature slider over ``softmax(logits / T)``: what the student is asked to match.
+
+    Headless, returns a static figure with T = 1, 4 and 16 instead of the ipywidgets box.
+    """
+    import matplotlib.pyplot as plt
+
+    from dlkdd_lite.plots_ablation import plot_soft_targets
+
+    if headless if headless is not None else is_headless():
+        return plot_soft_targets(logits, (1.0, 4.0, 16.0), classes).figure
+
+    import ipywidgets as widgets
+
+    slider = widgets.FloatLogSlider(value=4.0, base=2, min=-1, max=5, step=0.25, description="T")
+    out = widgets.Output()
+
+    def draw(*_):
+        with out:
+            out.clear_output(wait=True)
+            plot_soft_targets(logits, (1.0, slider.value), classes)
+            plt.show()
+
+    slider.observe(draw, "value")
+    draw()
+    return widgets.VBox([slider, out])

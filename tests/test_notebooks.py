@@ -19,6 +19,11 @@ PROMISES = {
     "03_teacher": ["runs/teacher/result.json", "runs/teacher/checkpoint.pt"],
     "04_student": ["runs/summary.csv", "runs/student_s0/result.json", "runs/baseline_s0/result.json",
                    "figures/04_comparison.png"],
+    "05_ablation": ["runs/sweep/results.csv", "figures/05_temperature.png", "figures/05_heatmap.pdf"],
+    "06_paper_figures": ["runs/reproduce-quick/methods.csv", "figures/fig1_temperature.pdf",
+                         "figures/fig3_teacher_input.png", "figures/fig5_accuracy_vs_cost.png",
+                         "figures/fig6_confusion.png", "figures/fig7_dark_vs_enhanced.png",
+                         "figures/tables/table1.md", "figures/tables/paper_vs_kit.csv"],
 }  # fmt: skip
 
 
@@ -29,13 +34,23 @@ def workspace(tmp_path_factory):
         "DATA_DIR": str(root / "data"), "RUNS_DIR": str(root / "runs"), "FIGURES_DIR": str(root / "figures"),
         "SYNTH": dict(seed=0, actors=3, test_actors=1, clips_per_actor=1, num_frames=16, size=64),
         "EPOCHS": 2, "SEEDS": [0], "ZERODCE_STEPS": 10, "ZERODCE_FRAMES": 32,
+        "TEMPERATURES": [1, 4], "ALPHAS": [0, 0.7],
     }  # fmt: skip
     return root, parameters
 
 
 def test_notebooks_are_found():
     names = [nb.stem for nb in NOTEBOOKS]
-    assert names[:6] == ["00_tour", "01_data", "02_dark_vs_enhanced", "02b_zerodce", "03_teacher", "04_student"]
+    assert names[:8] == [
+        "00_tour",
+        "01_data",
+        "02_dark_vs_enhanced",
+        "02b_zerodce",
+        "03_teacher",
+        "04_student",
+        "05_ablation",
+        "06_paper_figures",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])

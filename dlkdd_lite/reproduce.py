@@ -1,0 +1,209 @@
+"""reproduce.py: ``dlkdd reproduce`` - every figure and table of the kit, from scratch, for one tier.
+
+Owns the plan of a tier (data, teachers, sweep grid, comparison runs) and the order of its steps;
+each step is skipped when its results exist, so a re-run only rebuilds the figures. Training is
+train.fit, the grid is sweep.py, drawing is figures.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from dlkdd_lite.atomic import write_text_atomic
+from dlkdd_lite.config import RunConfig
+
+TIERS = ("quick", "paper")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a tier trains. ``base`` is the teachers' config; students, baselines and two-stream
+    runs change only the role, the distillation settings and the seed."""
+
+    tier: str
+    base: RunConfig
+    temperatures: tuple[float, ...]
+    alphas: tuple[float, ...]
+    seeds: tuple[int, ...]
+    headline: tuple[float, float]  # (temperature, alpha) of the student in the comparisons
+    main_enhancer: str  # the sweep teacher's enhancer
+    teacher_inputs: tuple[str, ...] = ("none", "gamma", "histeq", "zerodce")
+    zerodce_steps: int = 300
+    jobs: int = 1
+
+
+def quick_plan(*, epochs: int = 20, jobs: int = 1) -> Plan:
+    """The quick tier on a 2-core CPU: tiny3d, a reduced grid that still spans both axes, two seeds."""
+    base = RunConfig(role="teacher", epochs=epochs, enhancer="gamma")
+    return Plan("quick", base, temperatures=(1.0, 4.0, 16.0), alphas=(0.0, 0.3, 0.7), seeds=(0, 1),
+                headline=(4.0, 0.7), main_enhancer="gamma", jobs=jobs)  # fmt: skip
+
+
+def paper_plan(dataset: str, *, jobs: int = 1) -> Plan:
+    """The paper tier: the dataset's preset (kit defaults: the paper's recipe is not public), the
+    issue's full grid (5 temperatures x 7 alphas x 3 seeds) and a Zero-DCE teacher, as in the paper."""
+    from dlkdd_lite.presets import preset
+
+    base = dataclasses.replace(preset(dataset), role="teacher")
+    return Plan("paper", base, temperatures=(1.0, 2.0, 4.0, 8.0, 16.0), alphas=(0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0),
+                seeds=(0, 1, 2), headline=(4.0, 0.7), main_enhancer="zerodce", zerodce_steps=2000,
+                jobs=jobs)  # fmt: skip
+
+
+def planned_runs(plan: Plan) -> dict[str, int]:
+    """How many training runs of each kind a plan makes (for docs and time estimates)."""
+    from dlkdd_lite.sweep import make_cells
+
+    cells = len(make_cells(plan.temperatures, plan.alphas, plan.seeds))
+    return {"teachers": len(plan.teacher_inputs), "sweep students": cells,
+            "teacher-input students": (len(plan.teacher_inputs) - 1) * len(plan.seeds),
+            "two-stream (2 backbones each)": len(plan.seeds)}  # fmt: skip
+
+
+class Reproduction:
+    """The run folders of one tier under ``out`` and the steps that fill them."""
+
+    def __init__(self, plan: Plan, data_root: str | os.PathLike, out: str | os.PathLike, *, progress: bool = True):
+        self.plan, self.data, self.out, self.progress = plan, Path(data_root), Path(out), progress
+
+    # -- steps ------------------------------------------------------------------------------------
+    def zerodce_weights(self) -> Path:
+        from dlkdd_lite.device import resolve_device
+        from dlkdd_lite.splits import find_split_file
+        from dlkdd_lite.zerodce_train import dark_frames, train_zerodce
+
+        out = self.out / "zerodce"
+        if not (out / "done.json").exists():
+            frames = dark_frames(self.data, find_split_file(self.data, self.plan.base.split, "train"), 512)
+            train_zerodce(frames, out, steps=self.plan.zerodce_steps, device=resolve_device(self.plan.base.device),
+                          progress=self.progress)  # fmt: skip
+            write_text_atomic(out / "done.json", json.dumps({"steps": self.plan.zerodce_steps}) + "\n")
+        return (out / "zerodce.pt").resolve()
+
+    def teacher_config(self, enhancer: str) -> RunConfig:
+        weights = str(self.zerodce_weights()) if enhancer == "zerodce" else None
+        return dataclasses.replace(self.plan.base, role="teacher", enhancer=enhancer, enhancer_weights=weights, seed=0)
+
+    def teacher(self, enhancer: str) -> Path:
+        from dlkdd_lite.train import fit
+
+        out = self.out / "teachers" / enhancer
+        fit(self.teacher_config(enhancer), self.data, out, progress=self.progress)
+        return out
+
+    def sweep(self):
+        from dlkdd_lite.sweep import Sweep, make_cells
+
+        teacher = self.teacher(self.plan.main_enhancer) / "checkpoint.pt"
+        sweep = Sweep(self.out / "sweep", self.data, teacher, base=self.teacher_config(self.plan.main_enhancer))
+        sweep.run(make_cells(self.plan.temperatures, self.plan.alphas, self.plan.seeds), jobs=self.plan.jobs,
+                  progress=self.progress)  # fmt: skip
+        return sweep
+
+    def student(self, enhancer: str, seed: int) -> Path:
+        """The headline KD student of the teacher that saw ``enhancer``."""
+        from dlkdd_lite.sweep import Cell, Sweep
+        from dlkdd_lite.train import fit
+
+        temperature, alpha = self.plan.headline
+        if enhancer == self.plan.main_enhancer:
+            return Sweep(self.out / "sweep", self.data, self.teacher(enhancer) / "checkpoint.pt").run_dir(
+                Cell(temperature, alpha, seed)
+            )
+        teacher = str(self.teacher(enhancer) / "checkpoint.pt")
+        config = dataclasses.replace(self.teacher_config(enhancer), role="student", seed=seed, temperature=temperature,
+                                     alpha=alpha, teacher_ckpt=teacher)  # fmt: skip
+        out = self.out / "teacher_inputs" / f"student_{enhancer}_s{seed}"
+        fit(config, self.data, out, progress=self.progress)
+        return out
+
+    def twostream(self, seed: int) -> Path:
+        from dlkdd_lite.train import fit
+
+        out = self.out / "twostream" / f"s{seed}"
+        config = dataclasses.replace(self.teacher_config(self.plan.main_enhancer), role="twostream", seed=seed)
+        fit(config, self.data, out, progress=self.progress)
+        return out
+
+    def teacher_on_dark(self) -> Path:
+        """The main teacher evaluated on dark clips (its enhancer removed): ``eval_dark.json``."""
+        from torch.utils.data import DataLoader
+
+        from dlkdd_lite.checkpoint import load_model
+        from dlkdd_lite.device import resolve_device
+        from dlkdd_lite.evaluate import evaluate
+        from dlkdd_lite.results import write_predictions
+        from dlkdd_lite.train import build_datasets
+
+        run = self.teacher(self.plan.main_enhancer)
+        if not (run / "eval_dark.json").exists():
+            device = resolve_device(self.plan.base.device)
+            model, config = load_model(run / "checkpoint.pt", device)
+            _, test = build_datasets(config, self.data, progress=self.progress)
+            loader = DataLoader(test, batch_size=config.batch_size)
+            metrics, predictions = evaluate(model, loader, view="dark", device=device, progress=self.progress)
+            write_predictions(run / "predictions_dark.csv", predictions)
+            write_text_atomic(run / "eval_dark.json", json.dumps(metrics, indent=2) + "\n")
+        return run / "eval_dark.json"
+
+    def costs(self) -> Path:
+        from dlkdd_lite.cost import inference_costs
+
+        path = self.out / "costs.csv"
+        if not path.exists():
+            base = self.plan.base
+            weights = str(self.zerodce_weights()) if self.plan.main_enhancer == "zerodce" else None
+            table = inference_costs(base.arch, base.num_classes, base.num_frames, base.crop_size,
+                                    self.plan.main_enhancer, enhancer_weights=weights)  # fmt: skip
+            write_text_atomic(path, table.to_csv(index=False))
+        return path
+
+    # -- the tidy tables the figures read ------------------------------------------------------------
+    def write_tables(self) -> None:
+        """``methods.csv`` and ``teacher_inputs.csv``: tidy rows (who, seed, metric, value)."""
+        from dlkdd_lite.results import final_metrics
+        from dlkdd_lite.sweep import Cell, Sweep
+
+        sweep = Sweep(self.out / "sweep", self.data, self.teacher(self.plan.main_enhancer) / "checkpoint.pt")
+        temperature, alpha = self.plan.headline
+        rows, inputs = [], []
+
+        def add(table: list, metrics: dict, **keys) -> None:
+            table += [{**keys, "metric": m, "value": v} for m, v in metrics.items() if m in ("clip_acc1", "video_acc1")]
+
+        main = self.out / "teachers" / self.plan.main_enhancer
+        add(rows, final_metrics(main), method="enhance_classify", seed=0)
+        add(rows, json.loads((main / "eval_dark.json").read_text(encoding="utf-8")), method="teacher_dark", seed=0)
+        for seed in self.plan.seeds:
+            add(rows, final_metrics(sweep.run_dir(Cell(temperature, 0.0, seed))), method="baseline", seed=seed)
+            add(rows, final_metrics(sweep.run_dir(Cell(temperature, alpha, seed))), method="dlkdd", seed=seed)
+            add(rows, final_metrics(self.out / "twostream" / f"s{seed}"), method="twostream", seed=seed)
+        for enhancer in self.plan.teacher_inputs:
+            add(inputs, final_metrics(self.out / "teachers" / enhancer), enhancer=enhancer, role="teacher", seed=0)
+            for seed in self.plan.seeds:
+                add(inputs, final_metrics(self.student(enhancer, seed)), enhancer=enhancer, role="student", seed=seed)
+        write_text_atomic(self.out / "methods.csv", pd.DataFrame(rows).to_csv(index=False))
+        write_text_atomic(self.out / "teacher_inputs.csv", pd.DataFrame(inputs).to_csv(index=False))
+
+    def run(self) -> None:
+        """Every step in order; finished steps are skipped, so a re-run only redraws."""
+        steps = [("Zero-DCE", self.zerodce_weights)]
+        steps += [(f"teacher ({e})", lambda e=e: self.teacher(e)) for e in self.plan.teacher_inputs]
+        steps += [("sweep", self.sweep)]
+        for e in self.plan.teacher_inputs:
+            steps += [(f"student of the {e} teacher, seed {s}", lambda e=e, s=s: self.student(e, s))
+                      for s in self.plan.seeds]  # fmt: skip
+        steps += [(f"two-stream, seed {s}", lambda s=s: self.twostream(s)) for s in self.plan.seeds]
+        steps += [("teacher on dark clips", self.teacher_on_dark), ("inference costs", self.costs),
+                  ("tables", self.write_tables)]  # fmt: skip
+        bar = tqdm(steps, desc=f"reproduce ({self.plan.tier})", unit="step", disable=not self.progress)
+        for name, step in bar:
+            bar.set_postfix_str(name)
+            step()
