@@ -1,5 +1,7 @@
 # make demo   - install into .venv if needed, then run the quick tier end to end
 # make test   - install into .venv if needed, then run the whole test suite
+# make bench  - install into .venv if needed, then run every benchmark (BENCH_DEVICE=cuda on a GPU);
+#               rows go to benchmarks/results/*.csv, see docs/performance.md
 # make lab    - open JupyterLab on notebooks/
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +9,7 @@ BIN := $(VENV)/bin
 # Extra pip arguments, e.g. PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu" for CPU-only torch.
 PIP_ARGS ?=
 
-.PHONY: demo test lab install clean-runs
+.PHONY: demo test bench lab install clean-runs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +26,15 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+BENCH_DEVICE ?= auto
+bench: install
+	$(BIN)/python benchmarks/decode.py --device $(BENCH_DEVICE)
+	$(BIN)/python benchmarks/pipeline.py --device $(BENCH_DEVICE)
+	$(BIN)/python benchmarks/kd_overhead.py --device $(BENCH_DEVICE)
+	$(BIN)/python benchmarks/inference.py --device $(BENCH_DEVICE)
+	$(BIN)/python benchmarks/zerodce.py
+	$(BIN)/python benchmarks/quick_tier.py --demo-only
 
 lab: install
 	$(BIN)/jupyter lab notebooks

@@ -1,17 +1,123 @@
-"""common.py: what the benchmark scripts share: appending result rows to a CSV."""
+"""common.py: what the benchmark scripts share: result rows (appended atomically), the machine and
+versions a row records, the ``--device`` option, and timing with the device synchronised.
+
+Benchmarks are run as scripts (``python benchmarks/x.py``), so they import this as ``common``.
+"""
 
 from __future__ import annotations
 
+import argparse
 import csv
+import datetime
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+from dlkdd_lite.atomic import atomic_path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
 
 
 def append_rows(path: Path, rows: list[dict]) -> None:
-    """Append ``rows`` to the CSV at ``path``, writing the header when the file is new."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    new = not path.exists()
-    with open(path, "a", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        if new:
+    """Append ``rows`` to the CSV at ``path``, atomically (the file is rewritten under a temporary
+    name and renamed, so a crash never leaves half a row).
+
+    Columns are the union of the file's and the rows' columns, in first-seen order; rows that lack
+    a column get an empty cell, so a benchmark may add columns without breaking older rows.
+    """
+    if not rows:
+        return
+    path = Path(path)
+    old: list[dict] = []
+    fields: list[str] = []
+    if path.exists():
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            fields = list(reader.fieldnames or [])
+            old = list(reader)
+    for row in rows:
+        fields += [key for key in row if key not in fields]
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields, restval="")
             writer.writeheader()
-        writer.writerows(rows)
+            writer.writerows(old + rows)
+
+
+def add_device_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
+                        help="where to run (auto: CUDA when available); the row names the device")  # fmt: skip
+
+
+def run_info(device, **settings) -> dict:
+    """The columns every row starts with: date, machine, CPU count, versions, device name, load.
+
+    ``load1`` is the 1-minute load average when the benchmark started: timings taken while other
+    jobs ran (load above the CPU count) are slower than the machine can do.
+    """
+    import torch
+
+    if device.type == "cuda":
+        name = torch.cuda.get_device_name(device)
+    else:
+        name = f"cpu ({_cpu_model()})"
+    return {
+        "date": datetime.date.today().isoformat(), "machine": platform.machine(), "cpus": os.cpu_count(),
+        "threads": torch.get_num_threads(), "python": platform.python_version(), "torch": torch.__version__,
+        "device": name, "load1": round(os.getloadavg()[0], 2), **settings,
+    }  # fmt: skip
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def synchronize(device) -> None:
+    """Wait for queued CUDA work, so a clock read after it counts it (a no-op on CPU)."""
+    import torch
+
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def time_calls(fn: Callable[[], object], device, *, reps: int, warmup: int = 1) -> list[float]:
+    """Seconds of each of ``reps`` calls of ``fn()`` after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(reps):
+        synchronize(device)
+        start = time.perf_counter()
+        fn()
+        synchronize(device)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def interleaved_medians(fns: dict[str, Callable[[], object]], device, *, reps: int, warmup: int = 1) -> dict:
+    """Median seconds of each function, timed in turns (a, b, a, b, ...) so that a change in the
+    machine's load during the run affects all of them alike."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(reps):
+        for name, fn in fns.items():
+            times[name] += time_calls(fn, device, reps=1, warmup=0)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def verdict(value: float, target: float, *, at_least: bool) -> str:
+    """``"met"`` or ``"NOT met"`` for a value against a ``>=`` (``at_least``) or ``<=`` target."""
+    ok = value >= target if at_least else value <= target
+    return "met" if ok else "NOT met"

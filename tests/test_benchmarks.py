@@ -1,9 +1,12 @@
 """Benchmarks are not timed tests: each is run once at a tiny size to prove it works end to end."""
 
 import csv
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,3 +22,72 @@ def test_zerodce_benchmark_runs_and_appends_rows(tiny_arid, tmp_path):
         "enhance_vs_tiny3d_forward", "enhance_vs_r2plus1d_18_forward", "mean_brightness_after", "clipped_fraction_after"
     ]  # fmt: skip
     assert all(float(r["value"]) >= 0 for r in rows)
+
+
+def run_benchmark(name: str, *args: str) -> str:
+    """Run ``benchmarks/<name>.py`` with ``args`` and return its stdout; fail with its stderr."""
+    cmd = [sys.executable, str(ROOT / "benchmarks" / f"{name}.py"), "--device", "cpu", *args]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def read_rows(path: Path) -> list[dict]:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_append_rows_is_atomic_and_merges_columns(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_common", ROOT / "benchmarks" / "common.py")
+    common = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(common)
+    path = tmp_path / "r.csv"
+    common.append_rows(path, [{"a": 1, "b": 2}])
+    common.append_rows(path, [{"a": 3, "c": 4}])  # a new column joins; old rows get an empty cell
+    assert read_rows(path) == [{"a": "1", "b": "2", "c": ""}, {"a": "3", "b": "", "c": "4"}]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv"]  # no temporary file left behind
+    assert common.verdict(0.96, 0.95, at_least=True) == "met"
+    assert common.verdict(1.5, 1.4, at_least=False) == "NOT met"
+
+
+def test_decode_benchmark_runs(tiny_arid, tmp_path):
+    out = run_benchmark("decode", "--data", str(tiny_arid), "--quick-clips", "2", "--arid-clips", "1", "--reps", "1",
+                        "--results", str(tmp_path))  # fmt: skip
+    assert "kit speed / decord" in out and "PyAV" in out
+    rows = read_rows(tmp_path / "decode.csv")
+    assert [(r["files"].split()[0], r["read"]) for r in rows] == [
+        ("generated", "clip16"), ("generated", "whole"), ("arid-sized", "clip16"), ("arid-sized", "whole")
+    ]  # fmt: skip
+    assert rows[2]["frames"] == "16" and rows[3]["frames"] == "90"  # one 3 s clip at 30 fps
+    assert all(float(r["value"]) > 0 and float(r["pyav_s"]) > 0 for r in rows)
+
+
+def test_pipeline_benchmark_runs(tiny_arid, tmp_path):
+    out = run_benchmark("pipeline", "--data", str(tiny_arid), "--frames", "4", "--crop", "32", "--batch", "4",
+                        "--epochs", "1", "--results", str(tmp_path))  # fmt: skip
+    assert "end-to-end / model-only" in out
+    (row,) = read_rows(tmp_path / "pipeline.csv")
+    assert row["tier"] == "quick" and row["arch"] == "tiny3d" and row["batch"] == "4"
+    assert row["train_clips"] == "22" and row["device"].startswith("cpu")
+    assert float(row["value"]) == pytest.approx(float(row["end_to_end_cps"]) / float(row["model_only_cps"]), abs=2e-3)
+
+
+def test_kd_overhead_benchmark_runs(tmp_path):
+    out = run_benchmark("kd_overhead", "--frames", "2", "--crop", "16", "--batch", "2", "--reps", "1", "--warmup",
+                        "0", "--results", str(tmp_path))  # fmt: skip
+    assert out.count("KD / CE") == 2
+    rows = read_rows(tmp_path / "kd_overhead.csv")
+    assert [(r["tier"], r["arch"]) for r in rows] == [("quick", "tiny3d"), ("paper", "r2plus1d_18")]
+    assert all(float(r["kd_step_s"]) > 0 and float(r["teacher_forward_s"]) > 0 for r in rows)
+
+
+def test_inference_benchmark_runs(tmp_path):
+    out = run_benchmark("inference", "--tiers", "quick", "--enhancers", "gamma", "zerodce", "--frames", "4",
+                        "--crop", "32", "--batch", "2", "--repeats", "1", "--results", str(tmp_path))  # fmt: skip
+    assert out.count("target 1.0: met") == 2
+    rows = read_rows(tmp_path / "inference.csv")
+    assert [(r["enhancer"], r["deployment"]) for r in rows] == [
+        (e, d) for e in ("gamma", "zerodce") for d in ("student", "enhance+classify", "two-stream")
+    ]
+    assert [float(r["gflops_x"]) for r in rows[:3]] == [1.0, 1.0, 2.0]  # gamma: a lookup table, no FLOPs
+    assert float(rows[4]["gflops_x"]) > 2 and float(rows[5]["params_x"]) > 2  # Zero-DCE adds convolutions

@@ -1,0 +1,168 @@
+"""Input-pipeline benchmark: is the DataLoader the bottleneck of training?
+
+Three throughputs in clips/s, measured in one run on the same model, optimiser and settings:
+
+- ``model_only``: training steps (forward, backward, AdamW) on up to 8 batches already on the device;
+- ``end_to_end``: the same steps fed by the DataLoader over the training split (decode cache,
+  frame sampling, shared crop and flip, both views, normalisation, collation, copy to the device);
+- ``loader_only``: the DataLoader alone, no step (the pipeline's own capacity).
+
+Target: end_to_end >= 0.9 x model_only. ``model_only`` is timed before and after ``end_to_end``
+and averaged, so a change of load during the run affects both sides alike.
+
+Tiers (``--tier auto``: paper on a GPU, else quick): ``quick`` (tiny3d, 8x56x56, batch 8, no
+workers, 2 threads: the CPU quick tier) and ``paper`` (r2plus1d_18, 16x112x112, batch 32, worker
+processes, pinned memory, prefetch, persistent workers, bf16 on a GPU; quick-tier frames are
+resized to a short side of 128). Every setting can be overridden. Appends rows to benchmarks/results/pipeline.csv.
+
+    .venv/bin/python benchmarks/pipeline.py [--tier auto|quick|paper] [--device auto] [--epochs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import torch
+from common import RESULTS, ROOT, add_device_argument, append_rows, run_info, synchronize, verdict
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+
+from dlkdd_lite.datasets import DarkVideoDataset, clear_decode_cache
+from dlkdd_lite.device import autocast, grad_scaler, resolve_device
+from dlkdd_lite.distill import ce_step
+from dlkdd_lite.models import build_model
+from dlkdd_lite.splits import find_split_file
+from dlkdd_lite.synth import generate_dataset
+
+TARGET = 0.9
+TIERS = {
+    "quick": dict(arch="tiny3d", frames=8, crop=56, batch=8, workers=0, short_side=None),
+    "paper": dict(arch="r2plus1d_18", frames=16, crop=112, batch=32, workers=min(8, os.cpu_count() or 1),
+                  short_side=128),
+}  # fmt: skip
+
+
+def make_step(model, optimizer, device: torch.device, amp: bool):
+    """One teacher training step (CE on the enhanced view), as train.py takes it; returns the loss."""
+    scaler = grad_scaler(device, amp)
+
+    def step(clips: torch.Tensor, labels: torch.Tensor) -> float:
+        with autocast(device, amp):
+            out = ce_step(model, clips, labels)
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(out["loss"]).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        return out["loss"].item()  # the training loop reads the loss every step, which waits for the GPU
+
+    return step
+
+
+def model_only(step, batches: list[tuple[torch.Tensor, torch.Tensor]], device: torch.device, steps: int) -> float:
+    """clips/s of ``steps`` steps cycling over ``batches`` (clips, labels) already on the device.
+
+    Several batches, not one: a model fitted to a single batch drives its loss to zero, and the
+    tiny gradients that follow (subnormal floats) slow CPUs down, which would flatter the pipeline.
+    """
+    synchronize(device)
+    start = time.perf_counter()
+    for i in range(steps):
+        step(*batches[i % len(batches)])
+    synchronize(device)
+    return steps * len(batches[0][1]) / (time.perf_counter() - start)
+
+
+def end_to_end(step, loader: DataLoader, device: torch.device, epochs: int, *, train: bool = True) -> float:
+    """clips/s over ``epochs`` epochs of ``loader``, with (``train``) or without a step per batch."""
+    seen = 0
+    synchronize(device)
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        loader.dataset.set_epoch(epoch)
+        for batch in tqdm(loader, desc=f"epoch {epoch}", leave=False):
+            clips = batch["enhanced"].to(device, non_blocking=True)
+            labels = batch["label"].to(device, non_blocking=True)
+            if train:
+                step(clips, labels)
+            seen += len(labels)
+    synchronize(device)
+    return seen / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tier", choices=("auto", *TIERS), default="auto", help="auto: paper on CUDA, else quick")
+    parser.add_argument("--data", default=str(ROOT / "data" / "quick"),
+                        help="ARID-layout data (the quick tier's is generated if absent)")  # fmt: skip
+    for name in ("arch", "frames", "crop", "batch", "workers", "short_side"):
+        parser.add_argument(f"--{name.replace('_', '-')}", type=str if name == "arch" else int, default=None,
+                            help="override the tier's setting")  # fmt: skip
+    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (the quick tier's 2 cores)")
+    parser.add_argument("--epochs", type=int, default=3, help="timed epochs (after one warm-up epoch)")
+    parser.add_argument("--no-cache", action="store_true", help="decode every sample from disk (no decode cache)")
+    parser.add_argument("--results", default=str(RESULTS))
+    parser.add_argument("--notes", default="", help="free text stored with the rows")
+    add_device_argument(parser)
+    args = parser.parse_args()
+    device = resolve_device(args.device)
+    if args.tier == "auto":
+        args.tier = "paper" if device.type == "cuda" else "quick"
+    settings = {**TIERS[args.tier], **{k: v for k, v in vars(args).items() if k in TIERS["quick"] and v is not None}}
+    torch.set_num_threads(args.threads)
+    torch.backends.cudnn.benchmark = device.type == "cuda"
+    amp = device.type == "cuda"
+    torch.manual_seed(0)
+
+    data = Path(args.data)
+    if not (data / "synth.json").exists() and not (data / "splits").exists():
+        generate_dataset(data, progress=False)
+    clear_decode_cache()
+    start = time.perf_counter()
+    dataset = DarkVideoDataset(data, find_split_file(data, 1, "train"), train=True, num_frames=settings["frames"],
+                               crop_size=settings["crop"], short_side=settings["short_side"],
+                               cache=not args.no_cache)  # fmt: skip
+    fill_s = time.perf_counter() - start
+    workers = settings["workers"]
+    loader = DataLoader(dataset, batch_size=settings["batch"], shuffle=True, drop_last=True, num_workers=workers,
+                        pin_memory=device.type == "cuda", persistent_workers=workers > 0,
+                        prefetch_factor=4 if workers > 0 else None)  # fmt: skip
+    if len(loader) == 0:
+        raise SystemExit(f"{len(dataset)} training clips under {data} make no full batch of {settings['batch']}")
+    model = build_model(settings["arch"], len(dataset.classes)).to(device).train()
+    step = make_step(model, torch.optim.AdamW(model.parameters(), lr=1e-3), device, amp)
+    batches = []  # a few batches held on the device, for the model-only steps
+    for batch in loader:
+        batches.append((batch["enhanced"].to(device), batch["label"].to(device)))
+        if len(batches) == 8:
+            break
+
+    end_to_end(step, loader, device, 1)  # warm-up: workers start, allocator and autotuner settle
+    steps = args.epochs * len(loader)
+    before = model_only(step, batches, device, steps)
+    e2e = end_to_end(step, loader, device, args.epochs)
+    after = model_only(step, batches, device, steps)
+    loader_only = end_to_end(step, loader, device, args.epochs, train=False)
+    model_cps = (before + after) / 2
+    ratio = e2e / model_cps
+    info = run_info(device, tier=args.tier, **settings, amp=amp,
+                    cache=not args.no_cache, epochs=args.epochs, notes=args.notes)  # fmt: skip
+    row = {**info, "measure": "end_to_end_vs_model_only", "train_clips": len(dataset),
+           "cache_fill_s": round(fill_s, 2), "model_only_cps": round(model_cps, 2),
+           "model_only_spread": round(abs(before - after) / model_cps, 3), "end_to_end_cps": round(e2e, 2),
+           "loader_only_cps": round(loader_only, 2), "value": round(ratio, 3), "target": f">= {TARGET}",
+           "verdict": verdict(ratio, TARGET, at_least=True)}  # fmt: skip
+    print(f"{args.tier} tier ({settings['arch']}, {settings['frames']}x{settings['crop']}x{settings['crop']}, batch "
+          f"{settings['batch']}, {workers} workers, {info['device']}): model only {model_cps:.1f} clips/s "
+          f"(before {before:.1f}, after {after:.1f}), end to end {e2e:.1f} clips/s, loader alone "
+          f"{loader_only:.1f} clips/s; end-to-end / model-only = {ratio:.3f}x "
+          f"(target >= {TARGET}: {row['verdict']}); decode cache filled in {fill_s:.1f} s")  # fmt: skip
+    path = Path(args.results) / "pipeline.csv"
+    append_rows(path, [row])
+    print(f"row appended to {path}")
+
+
+if __name__ == "__main__":
+    main()
