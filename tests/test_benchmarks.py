@@ -79,6 +79,10 @@ def test_kd_overhead_benchmark_runs(tmp_path):
     rows = read_rows(tmp_path / "kd_overhead.csv")
     assert [(r["tier"], r["arch"]) for r in rows] == [("quick", "tiny3d"), ("paper", "r2plus1d_18")]
     assert all(float(r["kd_step_s"]) > 0 and float(r["teacher_forward_s"]) > 0 for r in rows)
+    report = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "report.py"), "--results", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert report.returncode == 0, report.stderr[-3000:]
+    assert report.stdout.count("| KD step vs CE step |") == 2
 
 
 def test_inference_benchmark_runs(tmp_path):
