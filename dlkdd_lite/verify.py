@@ -116,7 +116,7 @@ def format_report(report: dict) -> str:
         expected = "" if row["expected"] is None else row["expected"]
         lines.append(f"{row['split']:>5} {row['subset']:<6} {row['listed']:>7} {expected:>8} {row['present']:>8} "
                      f"{row['missing']:>8} {row['unreadable']:>10}")  # fmt: skip
-    checked = "present and decodable" if report["probed"] else "present (not decoded: --no-probe)"
+    checked = "present and decodable" if report["probed"] else "present (files only, not decoded)"
     lines.append(
         f"distinct clips: {report['listed']} listed, {report['present']} {checked}, {report['missing']} missing, "
         f"{report['unreadable']} unreadable; {report['extra']} clips on disk in no list"

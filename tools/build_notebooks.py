@@ -136,7 +136,11 @@ low-light camera (dim, uneven light; photon and read noise; 8-bit quantisation; 
     params(
         PATHS
         + """
-SYNTH = dict(seed=0)            # generator knobs: actors, test_actors, clips_per_actor, num_frames, size, ..."""
+SYNTH = dict(seed=0)            # generator knobs: actors, test_actors, clips_per_actor, num_frames, size, ...
+REAL_DATASET = "arid"           # the real dataset to look at: "arid", "arid1.5" or "dark48"
+REAL_ROOT = "../data/arid"      # its folder (what `dlkdd download --root` and `dlkdd train --data` take)
+REAL_URL = ""                   # paste the link ARID's authors sent you (Google Drive, OneDrive, https); "" skips
+REAL_ARCHIVE = ""               # or the archive you downloaded yourself (zip, tar.gz; Dark-48 from Baidu); "" skips"""
     ),
     md("## Generate\nIdempotent: running it again keeps what is there. Same seed, same bytes."),
     code("""
@@ -206,15 +210,67 @@ preview = {name: gamma_correct(torch.from_numpy(c), 2.5).numpy() for name, c in 
 frame_grid(preview, frames=[0, 5, 10, 15], title="the same clips, gamma 2.5 (for display only)")
 """),
     md("""
-## Real data (ARID, ARID V1.5, Dark-48)
-The paper tier uses the real datasets. ARID has no public download link: its authors send one on request
-(see github.com/xuyu0010/ARID_v1). ARID's official split lists are in `../shared/arid_splits/`, and the
-dataset class already reads them (they name `.avi` files; the released `.mp4` clips are found by name).
-A notebook for downloading and verifying the real datasets comes with the datasets work; everything
-below runs unchanged on them.
+## Real data: ARID, ARID V1.5, Dark-48
+The paper tier uses the real datasets, and none has a public download link:
 
+- **ARID v1.0 / V1.5**: write to ARID's first author (xuyu0014@e.ntu.edu.sg, as github.com/xuyu0010/ARID_v1
+  says) asking for the download link, for research. The link usually comes as a Google Drive or OneDrive share.
+- **Dark-48**: download the archive from the Baidu Netdisk link in github.com/yzfly/Dark48 (browser or Baidu's
+  client), then give its path.
+
+Paste the link into `REAL_URL` (or the file's path into `REAL_ARCHIVE`) in the parameters cell and run the
+cells below: the download resumes if interrupted, the archive is checked and unpacked safely, and the official
+split lists are installed beside the clips (ARID's ship with the kit; Dark-48's are fetched from GitHub, pinned).
+The same from a terminal: `dlkdd download arid --root data/arid --url '<link>'`, then `dlkdd verify arid --root data/arid`.
+Without a link or archive, nothing is downloaded and the notebooks use the generated data. More: `docs/datasets.md`.
+"""),
+    code("""
+from dlkdd_lite.registry import dataset_status, get_dataset, load_registry
+
+pd.DataFrame([{"name": name, "dataset": info.title, "classes": len(info.classes), "clips": info.expected_clips,
+               "splits": list(info.splits), "lists": info.raw["lists"]["source"]}
+              for name, info in load_registry().items()]).set_index("name")
+"""),
+    code("""
+from dlkdd_lite.download import download_dataset
+
+info = get_dataset(REAL_DATASET)
+if REAL_URL or REAL_ARCHIVE:
+    manifest = download_dataset(REAL_DATASET, REAL_ROOT, url=REAL_URL or None,
+                                archives=[REAL_ARCHIVE] if REAL_ARCHIVE else [])
+    print(f"{info.title}: {manifest['status']}, {manifest['clips']} clips in {REAL_ROOT}")
+else:
+    print(f"No link or archive given for {info.title}. How to get it:")
+    for step in info.raw["obtain"]:
+        print("  -", step)
+print(f"status of {REAL_ROOT}: {dataset_status(REAL_DATASET, REAL_ROOT)}")
+"""),
+    md(
+        "`verify` counts, for every official list, the clips present, missing and (when decoding is on) unreadable, and writes `verify.json` into the dataset folder. Then a look at real dark clips, if there are any."
+    ),
+    code("""
+from dlkdd_lite.registry import detect_layout
+from dlkdd_lite.verify import format_report, verify_dataset
+from dlkdd_lite.video import video_num_frames
+
+real = Path(REAL_ROOT)
+if (real / "dataset.json").is_file():
+    print(format_report(verify_dataset(real, REAL_DATASET, probe=False)))
+    layout = detect_layout(real)
+    picks = [next(iter(sorted((layout.clips_dir / name).glob("*"))), None) for name in layout.classes[:4]]
+    real_clips = {p.parent.name: read_clip(p, np.linspace(0, video_num_frames(p) - 1, 4).round().astype(int))
+                  for p in picks if p is not None}
+    frame_grid(real_clips, title=f"{info.title}: real dark frames, 4 evenly spaced per clip")
+    frame_grid({k: gamma_correct(torch.from_numpy(c), 2.5).numpy() for k, c in real_clips.items()},
+               title="the same, gamma 2.5 (for display only)")
+else:
+    print(f"No {info.title} in {real} (no dataset.json there): falling back to the generated data in {DATA_DIR}, "
+          "which every later notebook uses by default. Set REAL_URL or REAL_ARCHIVE above to get the real one.")
+"""),
+    md("""
 ## What this notebook wrote
-`DATA_DIR`: the clips, `splits/ARID_split1_{train,test}.txt` and `synth.json`. Next: **02_dark_vs_enhanced**.
+`DATA_DIR`: the clips, `splits/ARID_split1_{train,test}.txt` and `synth.json`; with a link or archive given,
+`REAL_ROOT` too: `clips/`, `splits/`, `dataset.json` and `verify.json`. Next: **02_dark_vs_enhanced**.
 
 ## Exercises
 1. Which class has the darkest clips on average, and why might that be (think of where the lamp is)?
