@@ -67,6 +67,22 @@ def planned_runs(plan: Plan) -> dict[str, int]:
             "two-stream (2 backbones each)": len(plan.seeds)}  # fmt: skip
 
 
+# Training cost of one clip relative to a teacher's step: a KD student adds the frozen teacher's forward
+# pass (about a third of a forward+backward; benchmarks/kd_overhead.py measures it), two-stream has two
+# backbones. Assumptions for planning, not measurements.
+STEP_COST = {"teacher": 1.0, "student": 1.33, "twostream": 2.0}
+
+
+def gpu_hours(plan: Plan, train_clips: int, clips_per_second: float) -> float:
+    """Rough hours of training for a plan: every run's epochs x ``train_clips`` at ``clips_per_second``
+    (a teacher's training throughput on the GPU, e.g. from benchmarks/pipeline.py), evaluation excluded."""
+    runs = planned_runs(plan)
+    students = runs["sweep students"] + runs["teacher-input students"]
+    units = runs["teachers"] * STEP_COST["teacher"] + students * STEP_COST["student"]
+    units += runs["two-stream (2 backbones each)"] * STEP_COST["twostream"]
+    return units * plan.base.epochs * train_clips / clips_per_second / 3600
+
+
 class Reproduction:
     """The run folders of one tier under ``out`` and the steps that fill them."""
 
