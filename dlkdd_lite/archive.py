@@ -19,12 +19,18 @@ from pathlib import Path, PurePosixPath
 from tqdm.auto import tqdm
 
 from dlkdd_lite.registry import find_clip_dir
-from dlkdd_lite.splits import VIDEO_EXTENSIONS
+from dlkdd_lite.splits import LIST_FILE, VIDEO_EXTENSIONS, read_split_file
 
 _MAGIC = [
     (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"\x1f\x8b", "tar.gz"), (b"BZh", "tar.bz2"),
     (b"\xfd7zXZ\x00", "tar.xz"), (b"Rar!", "rar"), (b"7z\xbc\xaf\x27\x1c", "7z"),
 ]  # fmt: skip
+
+
+def looks_like_html(head: bytes) -> bool:
+    """True when the first bytes of a file are a web page (what hosts serve instead of a file on errors)."""
+    text = head.lstrip().lower()
+    return text.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in text[:512]
 
 
 def sniff_archive(path: str | os.PathLike) -> str:
@@ -50,8 +56,7 @@ def sniff_archive(path: str | os.PathLike) -> str:
             return kind
     if tar_magic == b"ustar":
         return "tar"
-    text = head.lstrip().lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in text[:512]:
+    if looks_like_html(head):
         raise ValueError(
             f"{path} is an HTML page, not an archive: the server sent a web page instead of the file (Google "
             "Drive does this when its download quota is exceeded or the file is not shared; other hosts when "
@@ -170,6 +175,27 @@ def count_clips(folder: str | os.PathLike) -> int:
     if not folder.is_dir():
         return 0
     return sum(1 for p in folder.glob("*/*") if p.suffix.lower() in VIDEO_EXTENSIONS and p.is_file())
+
+
+def check_matches_lists(tree: Path, lists_dir: Path, classes: tuple[str, ...], archive: Path) -> None:
+    """Refuse an extracted archive whose class folders hold none of the clips the lists in ``lists_dir`` name.
+
+    Matched by folder and file stem, so the lists' ``.avi`` names match released ``.mp4`` clips.
+    """
+    source = find_clip_dir(tree, classes)
+    if source is None:
+        raise ValueError(
+            f"no class folders ({', '.join(classes[:4])}, ...) anywhere in {archive}; expected "
+            "<Class>/<file>.mp4 at some depth. Is this the right dataset?"
+        )
+    on_disk = {(p.parent.name, p.stem) for p in source.glob("*/*")}
+    listed = [e for p in sorted(lists_dir.glob("*.txt")) if LIST_FILE.match(p.name)
+              for e in read_split_file(p, classes)]  # fmt: skip
+    if not any((e.relpath.split("/")[0], Path(e.relpath).stem) in on_disk for e in listed):
+        raise ValueError(
+            f"the class folders in {archive} ({source}) hold none of the {len(listed)} clips the official lists "
+            f"name (e.g. {listed[0].relpath}); is this the right dataset's archive?"
+        )
 
 
 def install_clips(tree: str | os.PathLike, clips_dir: str | os.PathLike, classes: tuple[str, ...]) -> dict:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from dlkdd_lite.archive import looks_like_html
+
 # Small reads: when a connection drops, urllib3 discards the read in progress, so at most this much is lost.
 CHUNK = 1 << 16
 RETRYABLE_STATUS = (408, 425, 429, 500, 502, 503, 504)
@@ -60,11 +62,6 @@ def sha256_file(path: str | os.PathLike, *, progress: bool = False) -> str:
             digest.update(chunk)
             bar.update(len(chunk))
     return digest.hexdigest()
-
-
-def _looks_like_html(head: bytes) -> bool:
-    text = head.lstrip().lower()
-    return text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:512]
 
 
 def _http_error(url: str, status: int, reason: str) -> ValueError:
@@ -178,7 +175,7 @@ def _fetch_once(session, url: str, partial: Path, timeout: float, progress: bool
             _check_space(partial.parent, total - offset, f"downloading {url}")
         chunks = response.iter_content(CHUNK)
         first = next(chunks, b"")
-        if offset == 0 and _looks_like_html(first[:1024]):
+        if offset == 0 and looks_like_html(first[:1024]):
             raise ValueError(
                 f"{url} served a web page (HTML), not a file: the link needs a login or confirmation, has "
                 "expired, or the host's download quota is exceeded (Google Drive). Open it in a browser, "
@@ -236,7 +233,7 @@ def fetch(url: str, dest: str | os.PathLike, *, sha256: str | None = None, progr
         os.replace(dest, bad)
         raise ValueError(f"checksum mismatch for {url}: expected sha256 {sha256}, got {digest}; kept as {bad}")
     with open(dest, "rb") as f:
-        if _looks_like_html(f.read(1024)):
+        if looks_like_html(f.read(1024)):
             os.remove(dest)
             raise ValueError(f"Google Drive served a web page for {url}, not the file (quota exceeded?)")
     return digest
@@ -260,58 +257,10 @@ def _download_name(url: str) -> str:
     return f"{tag}-{re.sub(r'[^A-Za-z0-9._-]', '_', base) or 'archive'}"
 
 
-def _start_manifest(root: Path, info) -> dict:
-    """The dataset folder's manifest, or a new one; refuses a folder holding something else."""
-    from dlkdd_lite.registry import read_manifest
-
-    manifest = read_manifest(root)
-    if manifest is None and not root.is_dir():
-        return {"dataset": info.name, "title": info.title, "clips_dir": "clips", "lists_dir": "splits",
-                "complete": False, "sources": []}  # fmt: skip
-    if manifest is not None:
-        if manifest["dataset"] != info.name:
-            raise ValueError(
-                f"{root} already holds dataset {manifest['dataset']!r} (see {root / 'dataset.json'}); "
-                f"choose another --root for {info.name}"
-            )
-        return manifest
-    ours = ("downloads", ".splits-staging")
-    foreign = sorted(p.name for p in root.iterdir() if p.name not in ours and not p.name.startswith(".extract-"))
-    if foreign:
-        raise ValueError(
-            f"{root} already holds files ({', '.join(foreign[:3])}...) but no dataset.json, so they were not put "
-            "there by `dlkdd download`; nothing was changed. Choose a new folder for --root; to import clips you "
-            "extracted yourself, pass their folder with --archive (it is copied, not moved)"
-        )
-    return {"dataset": info.name, "title": info.title, "clips_dir": "clips", "lists_dir": "splits",
-            "complete": False, "sources": []}  # fmt: skip
-
-
-def _check_recognised(tree: Path, lists_dir: Path, classes: tuple[str, ...], archive: Path) -> None:
-    """Refuse an archive whose class folders hold none of the clips the lists name (matched by stem)."""
-    from dlkdd_lite.registry import find_clip_dir
-    from dlkdd_lite.splits import _LIST_FILE, read_split_file
-
-    source = find_clip_dir(tree, classes)
-    if source is None:
-        raise ValueError(
-            f"no class folders ({', '.join(classes[:4])}, ...) anywhere in {archive}; expected "
-            "<Class>/<file>.mp4 at some depth. Is this the right dataset?"
-        )
-    on_disk = {(p.parent.name, p.stem) for p in source.glob("*/*")}
-    listed = [e for p in sorted(lists_dir.glob("*.txt")) if _LIST_FILE.match(p.name)
-              for e in read_split_file(p, classes)]  # fmt: skip
-    if not any((e.relpath.split("/")[0], Path(e.relpath).stem) in on_disk for e in listed):
-        raise ValueError(
-            f"the class folders in {archive} ({source}) hold none of the {len(listed)} clips the official lists "
-            f"name (e.g. {listed[0].relpath}); is this the right dataset's archive?"
-        )
-
-
 def _install_one(info, root: Path, manifest: dict, source: str, *, is_url: bool, sha256, lists, keep, retries,
                  progress) -> dict:  # fmt: skip
     """Fetch (or take) one archive, check it, extract it and move its clips in; return its record."""
-    from dlkdd_lite.archive import extract_archive, install_clips, sniff_archive
+    from dlkdd_lite.archive import check_matches_lists, extract_archive, install_clips, sniff_archive
     from dlkdd_lite.registry import read_class_index
     from dlkdd_lite.splits import install_lists
 
@@ -337,7 +286,7 @@ def _install_one(info, root: Path, manifest: dict, source: str, *, is_url: bool,
             manifest["lists"] = install_lists(info, root / "splits", source=lists, tree=tree)
         index = info.raw.get("class_index")
         classes = read_class_index(root / "splits" / index) if index else info.classes
-        _check_recognised(tree, root / "splits", classes, archive)
+        check_matches_lists(tree, root / "splits", classes, archive)
         result = install_clips(tree, root / "clips", classes)
     except ValueError as err:
         if is_url:
@@ -376,14 +325,14 @@ def download_dataset(
     """
     from dlkdd_lite import __version__
     from dlkdd_lite.archive import count_clips
-    from dlkdd_lite.registry import get_dataset, write_manifest
+    from dlkdd_lite.registry import get_dataset, start_manifest, write_manifest
     from dlkdd_lite.splits import install_lists
 
     info, root = get_dataset(name), Path(root)
     archives = [str(a) for a in (archives or ())]
     if url and archives:
         raise ValueError("give either --url or --archive, not both")
-    manifest = _start_manifest(root, info)
+    manifest = start_manifest(root, info)
     sources = [(_source_key(url=url), url)] if url else [(_source_key(archive=a), a) for a in archives]
     done = {s["key"] for s in manifest["sources"]}
     if not sources:

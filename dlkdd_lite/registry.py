@@ -102,6 +102,31 @@ def write_manifest(root: str | os.PathLike, manifest: dict) -> None:
     write_text_atomic(Path(root) / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
+def start_manifest(root: Path, info) -> dict:
+    """``root``'s manifest, or a new incomplete one; refuses a folder holding other files or another dataset."""
+    manifest = read_manifest(root)
+    if manifest is None and not root.is_dir():
+        return {"dataset": info.name, "title": info.title, "clips_dir": "clips", "lists_dir": "splits",
+                "complete": False, "sources": []}  # fmt: skip
+    if manifest is not None:
+        if manifest["dataset"] != info.name:
+            raise ValueError(
+                f"{root} already holds dataset {manifest['dataset']!r} (see {root / 'dataset.json'}); "
+                f"choose another --root for {info.name}"
+            )
+        return manifest
+    ours = ("downloads", ".splits-staging")
+    foreign = sorted(p.name for p in root.iterdir() if p.name not in ours and not p.name.startswith(".extract-"))
+    if foreign:
+        raise ValueError(
+            f"{root} already holds files ({', '.join(foreign[:3])}...) but no dataset.json, so they were not put "
+            "there by `dlkdd download`; nothing was changed. Choose a new folder for --root; to import clips you "
+            "extracted yourself, pass their folder with --archive (it is copied, not moved)"
+        )
+    return {"dataset": info.name, "title": info.title, "clips_dir": "clips", "lists_dir": "splits",
+            "complete": False, "sources": []}  # fmt: skip
+
+
 def read_class_index(path: str | os.PathLike) -> tuple[str, ...]:
     """Class names of a ``classInd.txt`` (``<idx>\\t<name>`` or ``<idx> <name>``, ids 0..K-1)."""
     rows = {}

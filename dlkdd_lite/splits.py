@@ -149,7 +149,7 @@ def find_split_file(root: str | os.PathLike, split: int, subset: str) -> Path:
     return detect_layout(root).split_file(split, subset)
 
 
-_LIST_FILE = re.compile(
+LIST_FILE = re.compile(
     r"^((train|test)_split\d+|split\d+_(train|test|others?)|ARID_split\d+_(train|test|others?))\.txt$"
 )
 
@@ -159,7 +159,7 @@ def _lists_in(folder: Path, class_index: str | None) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     for path in sorted(folder.rglob("*.txt"), key=lambda p: len(p.parts)):
         if "ref" not in path.relative_to(folder).parts[:-1] and (
-            _LIST_FILE.match(path.name) or path.name == class_index
+            LIST_FILE.match(path.name) or path.name == class_index
         ):
             found.setdefault(path.name, path.read_bytes())
     return found
@@ -218,7 +218,7 @@ def install_lists(info, dest: str | os.PathLike, *, source: str | None = None, t
             (staging / name).write_bytes(data)
         classes = read_class_index(staging / index) if index else info.classes
         for name in files:
-            if _LIST_FILE.match(name):
+            if LIST_FILE.match(name):
                 read_split_file(staging / name, classes)
         dest.mkdir(parents=True, exist_ok=True)
         for name in files:
