@@ -126,6 +126,8 @@ def fetch_url(
                         f"{partial} is kept: run the same command again to resume"
                     ) from err
                 time.sleep(backoff * 2 ** (failures - 1))
+            except requests.RequestException as err:  # bad URL, too many redirects, ...: not worth retrying
+                raise ValueError(f"download of {url} failed: {err}") from err
             except OSError as err:
                 if err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
                     raise ValueError(

@@ -253,10 +253,11 @@ def dataset_status(name: str, root: str | os.PathLike) -> str:
         return "not downloaded"
     manifest = read_manifest(root)
     if manifest is None:
-        partial = any(root.glob("downloads/*.partial")) or any(root.glob(".extract-*"))
-        return "interrupted download (run `dlkdd download` again to resume)" if partial else "no dataset.json"
+        return "files but no dataset.json (not installed by `dlkdd download`)" if any(root.iterdir()) else "empty"
     if manifest["dataset"] != get_dataset(name).name:
         return f"holds {manifest['dataset']!r}, not {name!r}"
+    if not manifest.get("complete"):
+        return "incomplete: a download or extraction stopped; run the same `dlkdd download` again to finish it"
     clips = manifest.get("clips", "?")
     report = root / "verify.json"
     if not report.is_file():

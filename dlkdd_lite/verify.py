@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from dlkdd_lite.atomic import write_text_atomic
-from dlkdd_lite.registry import detect_layout, get_dataset
+from dlkdd_lite.registry import detect_layout, get_dataset, read_manifest
 from dlkdd_lite.splits import VIDEO_EXTENSIONS, read_split_file, resolve_videos
 
 REPORT = "verify.json"
@@ -96,8 +96,10 @@ def verify_dataset(
         })  # fmt: skip
     listed_files = {p for p in paths.values() if p is not None}
     on_disk = {p for p in layout.clips_dir.glob("*/*") if p.suffix.lower() in VIDEO_EXTENSIONS}
+    manifest = read_manifest(root)
     report = {
         "dataset": layout.dataset, "root": str(root), "clips_dir": str(layout.clips_dir), "probed": probe,
+        "download_complete": None if manifest is None else bool(manifest.get("complete")),
         "listed": len(paths), "present": len(present), "missing": sum(p is None for p in paths.values()),
         "unreadable": len(errors), "extra": len(on_disk - listed_files), "splits": rows,
         "lists_missing": [f"split {s} {sub}" for s, sub, path in lists if path is None],
@@ -121,6 +123,8 @@ def format_report(report: dict) -> str:
         f"distinct clips: {report['listed']} listed, {report['present']} {checked}, {report['missing']} missing, "
         f"{report['unreadable']} unreadable; {report['extra']} clips on disk in no list"
     )
+    if report.get("download_complete") is False:
+        lines.append("the download into this folder did not finish: run the same `dlkdd download` again")
     if report["lists_missing"]:
         lines.append(f"lists not found: {', '.join(report['lists_missing'])}")
     if report["missing_files"]:

@@ -11,7 +11,7 @@ from http_server import FileServer, arid_members, make_tar, make_zip, tiny_mp4
 
 from dlkdd_lite.datasets import DarkVideoDataset
 from dlkdd_lite.download import classify_url, download_dataset, fetch_url
-from dlkdd_lite.registry import detect_layout, get_dataset, read_manifest
+from dlkdd_lite.registry import dataset_status, detect_layout, get_dataset, read_manifest
 from dlkdd_lite.splits import find_split_file, install_lists, read_split_file, write_split_file
 
 PAYLOAD = os.urandom(300_000)
@@ -246,3 +246,21 @@ def test_without_a_link_the_steps_to_get_one_are_printed(tmp_path):
         ValueError, match="unknown dataset 'kinetics'; expected one of \\['arid', 'arid1.5', 'dark48'\\]"
     ):
         download_dataset("kinetics", tmp_path / "k", progress=False)
+
+
+def test_an_interrupted_install_shows_as_incomplete_and_the_same_command_finishes_it(server, tmp_path, clip):
+    padding = {"ARID_v1/README.bin": os.urandom(400_000)}  # bigger than a read chunk, so the drop keeps bytes
+    data = make_zip(tmp_path / "ARID_v1.zip", {**arid_members(clip), **padding})
+    url = server.add("ARID_v1.zip", data)
+    server.drop("/ARID_v1.zip", after=len(data) // 2, times=1)
+    root = tmp_path / "arid"
+    with pytest.raises(ValueError, match="failed after 0 retries"):
+        download_dataset("arid", root, url=url, retries=0, progress=False)
+    assert dataset_status("arid", root).startswith("incomplete") and not (root / "clips").exists()
+    assert [p.suffix for p in (root / "downloads").iterdir()] == [".partial"]
+    manifest = download_dataset("arid", root, url=url, progress=False)
+    assert manifest["complete"] and manifest["clips"] == 22
+    assert server.requests[-1][1].startswith("bytes=") and server.requests[-1][1] != "bytes=0-", (
+        "resumed, not restarted"
+    )
+    assert dataset_status("arid", root).startswith("downloaded (22 clips), not verified")

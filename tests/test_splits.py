@@ -66,3 +66,14 @@ def test_resolve_video_reconciles_avi_and_mp4(tmp_path):
     (tmp_path / "Run" / "Run_1_1.mp4").write_bytes(b"x")
     assert resolve_video(tmp_path, "Run/Run_1_1.avi") == tmp_path / "Run" / "Run_1_1.mp4"
     assert resolve_video(tmp_path, "Run/Run_1_2.avi") is None
+
+
+def test_resolve_videos_matches_stems_whatever_the_extension_case(tmp_path):
+    from dlkdd_lite.splits import resolve_videos
+
+    (tmp_path / "Jump").mkdir()
+    for name in ("Jump_1_1.MP4", "Jump_1_2.avi", "Jump_1_2.mp4", "Jump_1_3.txt"):
+        (tmp_path / "Jump" / name).write_bytes(b"x")
+    found = resolve_videos(tmp_path, ["Jump/Jump_1_1.avi", "Jump/Jump_1_2.avi", "Jump/Jump_1_3.avi", "Pick/P.avi"])
+    assert found == {"Jump/Jump_1_1.avi": tmp_path / "Jump" / "Jump_1_1.MP4", "Jump/Jump_1_2.avi":
+                     tmp_path / "Jump" / "Jump_1_2.avi", "Jump/Jump_1_3.avi": None, "Pick/P.avi": None}  # fmt: skip
