@@ -38,10 +38,20 @@ def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
     return state
 
 
+def build_run_model(config: RunConfig, *, pretrained: str | os.PathLike | None = None) -> nn.Module:
+    """The model a run of ``config`` trains: one backbone of ``config.arch``, or two for role
+    ``"twostream"`` (called as ``model(dark, enhanced)``)."""
+    if config.role == "twostream":
+        from dlkdd_lite.twostream import build_twostream
+
+        return build_twostream(config.arch, config.num_classes, pretrained=pretrained)
+    return build_model(config.arch, config.num_classes, pretrained=pretrained)
+
+
 def load_model(path: str | os.PathLike, device: str | torch.device = "cpu") -> tuple[nn.Module, RunConfig]:
     """Rebuild the model saved in a checkpoint; returns ``(model in eval mode, its config)``."""
     state = load_checkpoint(path, map_location=device)
     config = RunConfig.from_dict(state["config"])
-    model = build_model(config.arch, config.num_classes)
+    model = build_run_model(config)
     model.load_state_dict(state["model"])
     return model.to(device).eval(), config

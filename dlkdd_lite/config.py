@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-ROLES = ("teacher", "student", "baseline")
+ROLES = ("teacher", "student", "baseline", "twostream")
 ARCHS = ("tiny3d", "r3d_18", "mc3_18", "r2plus1d_18")
 NORMS = ("imagenet", "arid", "arid1.5", "none")  # statistics in datasets.NORM_STATS
 OPTIMIZERS = ("adamw", "sgd")
@@ -22,8 +22,10 @@ ENHANCERS = ("none", "gamma", "histeq", "zerodce")  # see enhance.build_enhancer
 # What each role trains on and against (DL-KDD, Chang et al. 2024):
 #   teacher  - cross-entropy on the enhanced view;
 #   baseline - cross-entropy on the dark view (the student without distillation);
-#   student  - cross-entropy + KD on the dark view, the frozen teacher seeing the enhanced view.
-ROLE_INPUT = {"teacher": "enhanced", "baseline": "dark", "student": "dark"}
+#   student  - cross-entropy + KD on the dark view, the frozen teacher seeing the enhanced view;
+#   twostream - cross-entropy on both views, one backbone each, logits averaged: the costlier
+#               alternative the paper argues against (two backbones at inference, enhancement too).
+ROLE_INPUT = {"teacher": "enhanced", "baseline": "dark", "student": "dark", "twostream": "both"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,10 @@ class RunConfig:
     # machinery
     device: str = "auto"
     amp: bool = True  # mixed precision on CUDA (bf16 where supported, else fp16 + GradScaler)
-    num_workers: int = 0
+    channels_last: bool = False  # channels-last 3D memory format for model and clips (see docs/gpu.md)
+    compile: bool = False  # torch.compile the trained model (first steps pay the compilation)
+    num_workers: int = 0  # loader processes; when > 0 they persist across epochs
+    prefetch_factor: int = 2  # batches each loader process prepares ahead (num_workers > 0)
     cache: bool = True  # decode each video once and keep its frames in memory
     pretrained: str | None = None  # local torchvision state-dict file; nothing is downloaded
 
@@ -100,12 +105,16 @@ class RunConfig:
         )
         check(self.lr > 0, f"lr must be > 0, got {self.lr}")
         check(self.num_workers >= 0, f"num_workers must be >= 0, got {self.num_workers}")
+        check(
+            isinstance(self.prefetch_factor, int) and self.prefetch_factor >= 1,
+            f"prefetch_factor must be an integer >= 1, got {self.prefetch_factor!r}",
+        )
         if self.role == "student":
             check(bool(self.teacher_ckpt), "role 'student' needs teacher_ckpt (a teacher's checkpoint file)")
 
     @property
     def input_view(self) -> str:
-        """Which view the trained model sees: ``"enhanced"`` or ``"dark"``."""
+        """Which view the trained model sees: ``"enhanced"``, ``"dark"`` or ``"both"`` (twostream)."""
         return ROLE_INPUT[self.role]
 
     def to_dict(self) -> dict:

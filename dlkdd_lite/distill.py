@@ -62,9 +62,15 @@ def kd_loss(
     return {"loss": alpha * kd + (1.0 - alpha) * ce, "ce": ce, "kd": kd}
 
 
-def ce_step(model: nn.Module, clips: torch.Tensor, labels: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Forward one batch of a teacher or baseline: ``{"loss", "ce", "logits"}``."""
-    logits = model(clips)  # (B, K)
+def ce_step(
+    model: nn.Module, clips: torch.Tensor | tuple[torch.Tensor, ...], labels: torch.Tensor
+) -> dict[str, torch.Tensor]:
+    """Forward one batch of a teacher, baseline or two-stream model: ``{"loss", "ce", "logits"}``.
+
+    ``clips`` is one (B, C, T, H, W) batch, or a tuple of them for a model of several inputs
+    (two-stream: ``(dark, enhanced)``).
+    """
+    logits = model(*clips) if isinstance(clips, tuple) else model(clips)  # (B, K)
     ce = F.cross_entropy(logits.float(), labels)
     return {"loss": ce, "ce": ce, "logits": logits}
 

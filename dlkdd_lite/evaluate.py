@@ -1,12 +1,13 @@
 """evaluate.py: clip-level and video-level accuracy of a model on a dataset.
 
 Video accuracy averages the softmax of all clips of a video (as torchvision's video reference
-does). Knows nothing about training or files.
+does). Several processes may each evaluate a share of the videos and gather their sums. Knows
+nothing about training or files.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -15,6 +16,8 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from dlkdd_lite.device import autocast
+
+VIEWS = ("dark", "enhanced", "both")
 
 
 @torch.no_grad()
@@ -26,41 +29,60 @@ def evaluate(
     device: torch.device,
     amp: bool = False,
     progress: bool = True,
+    memory_format: torch.memory_format = torch.preserve_format,
+    gather: Callable[[dict], list[dict]] | None = None,
 ) -> tuple[dict[str, float], list[dict]]:
-    """Evaluate ``model`` on ``view`` (``"dark"`` or ``"enhanced"``) of every batch.
+    """Evaluate ``model`` on ``view`` of every batch: ``"dark"``, ``"enhanced"``, or ``"both"`` for
+    a two-stream model called as ``model(dark, enhanced)``.
+
+    Args:
+        memory_format: of the clips fed to the model (``torch.channels_last_3d`` to match a model
+            converted to it).
+        gather: for data-parallel evaluation, a function from this process's partial sums to
+            every process's (e.g. ``World.gather``); each process then evaluates its own videos, a
+            video's clips all in one process, and all return the same totals.
 
     Returns:
         ``({"loss", "clip_acc1", "video_acc1"}, predictions)`` with one prediction dict per video:
         ``{"video_id", "label", "pred", "correct", "confidence"}``.
     """
-    if view not in ("dark", "enhanced"):
-        raise ValueError(f"view must be 'dark' or 'enhanced', got {view!r}")
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
     model.eval()
-    loss_sum, clip_correct, clips = 0.0, 0, 0
-    prob_sum: dict[str, torch.Tensor] = defaultdict(lambda: 0)
-    labels_of: dict[str, int] = {}
-    for batch in tqdm(loader, desc="eval", disable=not progress, leave=False):
-        inputs = batch[view].to(device, non_blocking=True)
+    part = {"loss": 0.0, "correct": 0, "clips": 0, "videos": {}}  # videos: {video_id: [prob sum, label]}
+    names = ("dark", "enhanced") if view == "both" else (view,)
+    # iter() first: given the loader itself, tqdm.auto would build (and drop) an iterator of its own.
+    for batch in tqdm(iter(loader), total=len(loader), desc="eval", disable=not progress, leave=False):
+        inputs = [batch[name].to(device, non_blocking=True, memory_format=memory_format) for name in names]
         labels = batch["label"].to(device, non_blocking=True)
         with autocast(device, amp):
-            logits = model(inputs).float()  # (B, K)
-        loss_sum += F.cross_entropy(logits, labels, reduction="sum").item()
-        clip_correct += (logits.argmax(1) == labels).sum().item()
-        clips += labels.numel()
+            logits = model(*inputs).float()  # (B, K)
+        part["loss"] += F.cross_entropy(logits, labels, reduction="sum").item()
+        part["correct"] += (logits.argmax(1) == labels).sum().item()
+        part["clips"] += labels.numel()
         probs = logits.softmax(1).cpu()
         for video_id, label, p in zip(batch["video_id"], batch["label"].tolist(), probs):
-            prob_sum[video_id] = prob_sum[video_id] + p
-            labels_of[video_id] = label
+            entry = part["videos"].setdefault(video_id, [0, label])
+            entry[0] = entry[0] + p
+    return _summarize(gather(part) if gather is not None else [part])
+
+
+def _summarize(parts: list[dict]) -> tuple[dict[str, float], list[dict]]:
+    clips = sum(part["clips"] for part in parts)
     if clips == 0:
         raise ValueError("evaluation loader yielded no clips")
     predictions = []
-    for video_id, p in prob_sum.items():
+    for video_id, (p, label) in ((k, v) for part in parts for k, v in part["videos"].items()):
         p = p / p.sum()
         pred = int(p.argmax())
         predictions.append({
-            "video_id": video_id, "label": labels_of[video_id], "pred": pred,
-            "correct": int(pred == labels_of[video_id]), "confidence": round(float(p[pred]), 6),
+            "video_id": video_id, "label": label, "pred": pred,
+            "correct": int(pred == label), "confidence": round(float(p[pred]), 6),
         })  # fmt: skip
     video_acc = sum(r["correct"] for r in predictions) / len(predictions)
-    metrics = {"loss": loss_sum / clips, "clip_acc1": clip_correct / clips, "video_acc1": video_acc}
-    return metrics, predictions
+    loss = sum(part["loss"] for part in parts) / clips
+    return {
+        "loss": loss,
+        "clip_acc1": sum(part["correct"] for part in parts) / clips,
+        "video_acc1": video_acc,
+    }, predictions

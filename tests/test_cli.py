@@ -1,10 +1,15 @@
 """The `dlkdd` command, run as a real process: help, synth, train, evaluate, and clear errors."""
 
+import dataclasses
 import json
 import subprocess
 import sys
 
 import pytest
+
+from dlkdd_lite.checkpoint import build_run_model, save_checkpoint
+from dlkdd_lite.cli import build_parser
+from dlkdd_lite.config import RunConfig
 
 
 def dlkdd(*args, check=True):
@@ -18,7 +23,26 @@ def test_help_lists_every_command():
     out = dlkdd("--help").stdout
     for command in ("synth", "train", "evaluate", "notebooks"):
         assert command in out
-    assert "--temperature" in dlkdd("train", "--help").stdout
+    train_help = dlkdd("train", "--help").stdout
+    for flag in ("--temperature", "--channels-last", "--compile", "--prefetch-factor", "twostream"):
+        assert flag in train_help
+
+
+def test_gpu_tier_flags_reach_the_run_config():
+    args = build_parser().parse_args(["train", "--role", "twostream", "--data", "d", "--out", "o",
+                                      "--channels-last", "--compile", "--prefetch-factor", "3"])  # fmt: skip
+    fields = {f.name for f in dataclasses.fields(RunConfig)}
+    given = {k: v for k, v in vars(args).items() if k in fields and v is not None}
+    assert given == {"role": "twostream", "channels_last": True, "compile": True, "prefetch_factor": 3}
+    plain = build_parser().parse_args(["train", "--role", "teacher", "--data", "d", "--out", "o"])
+    assert plain.channels_last is None and plain.compile is None, "unset flags leave a --config's values"
+
+
+def test_evaluate_refuses_a_view_the_model_cannot_take(tmp_path):
+    config = RunConfig(role="twostream")
+    save_checkpoint(tmp_path / "ts.pt", {"config": config.to_dict(), "model": build_run_model(config).state_dict()})
+    result = dlkdd("evaluate", "--ckpt", tmp_path / "ts.pt", "--data", tmp_path, "--view", "dark", check=False)
+    assert result.returncode == 2 and "holds a 'twostream' model" in result.stderr
 
 
 def test_synth_train_evaluate_end_to_end(tmp_path):

@@ -18,6 +18,7 @@ from dlkdd_lite.models import build_model, count_parameters
     (dict(gamma=-1.0), "gamma must be > 0"),
     (dict(epochs=0), "epochs must be an integer >= 1"),
     (dict(short_side=32, crop_size=56), "short_side"),
+    (dict(prefetch_factor=0), "prefetch_factor must be an integer >= 1, got 0"),
 ])  # fmt: skip
 def test_invalid_configs_name_the_value(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -29,6 +30,7 @@ def test_config_round_trips_through_json(tmp_path):
     config.save(tmp_path / "config.json")
     assert RunConfig.load(tmp_path / "config.json") == config
     assert config.input_view == "dark" and RunConfig().input_view == "enhanced"
+    assert RunConfig(role="twostream").input_view == "both"
     with pytest.raises(ValueError, match="unknown config keys"):
         RunConfig.from_dict({"alpha": 0.5, "beta": 1})
 

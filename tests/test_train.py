@@ -1,4 +1,5 @@
-"""fit(): the run folder's record, checkpoints, resuming after a killed process, the KD student."""
+"""fit(): the run folder's record, checkpoints, resuming after a killed process, the KD student,
+loader workers, the GPU-tier options on the CPU, and the two-stream model."""
 
 import json
 import os
@@ -13,8 +14,10 @@ import torch
 
 from dlkdd_lite.checkpoint import load_checkpoint, load_model
 from dlkdd_lite.config import RunConfig
+from dlkdd_lite.models import build_model, count_parameters
 from dlkdd_lite.results import summarize_runs
 from dlkdd_lite.train import fit
+from dlkdd_lite.twostream import TwoStream
 
 FAST = dict(num_frames=4, crop_size=48, batch_size=8, eval_clips=2, epochs=2)
 
@@ -127,3 +130,35 @@ def test_killed_run_resumes_with_no_lost_or_repeated_epoch(tiny_arid, tmp_path):
     for key in a:
         torch.testing.assert_close(a[key], b[key], rtol=1e-5, atol=1e-6)
     assert json.loads((out / "result.json").read_text())["skipped_videos"] == 0
+
+
+def test_loader_workers_do_not_change_what_a_run_computes(teacher_run, tiny_arid, tmp_path):
+    """Persistent workers with prefetching draw the same clips, epoch after epoch, as the main
+    process does: the weights come out equal, and the run may resume with other machinery."""
+    out, metrics = teacher_run
+    config = RunConfig(role="teacher", num_workers=2, prefetch_factor=3, **FAST)
+    assert fit(config, tiny_arid, tmp_path / "workers", progress=False) == metrics
+    a, b = load_checkpoint(out / "checkpoint.pt")["model"], load_checkpoint(tmp_path / "workers" / "checkpoint.pt")
+    for key in a:
+        assert torch.equal(a[key], b["model"][key]), key
+    # num_workers, prefetch_factor, channels_last and compile change speed, not results.
+    again = RunConfig(role="teacher", num_workers=1, channels_last=True, compile=True, **FAST)
+    assert fit(again, tiny_arid, tmp_path / "workers", progress=False) == pytest.approx(metrics)
+
+
+def test_two_stream_trains_on_both_views_and_reloads(tiny_arid, tmp_path):
+    """The two-stream role, trained here in the channels-last memory format (allowed on the CPU)."""
+    config = RunConfig(role="twostream", channels_last=True, **{**FAST, "epochs": 1})
+    metrics = fit(config, tiny_arid, tmp_path / "twostream", progress=False)
+    state = load_checkpoint(tmp_path / "twostream" / "checkpoint.pt")
+    weight = state["model"]["dark_model.features.0.weight"]  # (O, C, T, H, W)
+    assert weight.is_contiguous(memory_format=torch.channels_last_3d)
+    model, saved = load_model(tmp_path / "twostream" / "checkpoint.pt")
+    assert saved.role == "twostream" and saved.input_view == "both" and isinstance(model, TwoStream)
+    assert count_parameters(model) == 2 * count_parameters(build_model("tiny3d", 11))
+    rows = pd.read_csv(tmp_path / "twostream" / "metrics.csv")
+    assert set(rows[rows.split == "train"]["metric"]) == {"loss", "ce", "clip_acc1", "seconds", "lr"}
+    predictions = pd.read_csv(tmp_path / "twostream" / "predictions.csv")
+    assert len(predictions) == 11 and predictions["correct"].mean() == pytest.approx(metrics["video_acc1"])
+    with pytest.raises(ValueError, match="same shape"):
+        model(torch.randn(1, 3, 4, 48, 48), torch.randn(1, 3, 4, 40, 40))
