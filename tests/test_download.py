@@ -155,14 +155,15 @@ def test_arid15_from_a_downloaded_archive_with_its_crlf_lists(tmp_path, clip):
     assert len(ds) == 11 and ds.labels == list(range(11))
 
 
-def dark48_files(clip: bytes):
-    """Dark-48-format lists (generated: the real ones are not ours to copy) and an archive's members."""
+def dark48_files(clip: bytes, every: int = 1):
+    """Dark-48-format lists (generated: the real ones are not ours to copy) and an archive's members;
+    one clip per list for every ``every``-th class."""
     classes = get_dataset("dark48").classes
     lists = {"classInd.txt": "\n".join(f"{i}\t{c}" for i, c in enumerate(classes)).encode()}
     members = {}
     for split in (1, 2, 3):
         for subset in ("train", "test"):
-            rows = [f"{c}/yt-{c[:4]}x_{split}{subset[:2]}.mp4 {i}" for i, c in enumerate(classes)]
+            rows = [f"{c}/yt-{c[:4]}x_{split}{subset[:2]}.mp4 {i}" for i, c in enumerate(classes) if i % every == 0]
             lists[f"{subset}_split{split}.txt"] = "\n".join(rows).encode()  # no final newline, as Dark-48's
             members.update({f"Dark48/videos/{row.split()[0]}": clip for row in rows})
     return lists, members
@@ -264,3 +265,22 @@ def test_an_interrupted_install_shows_as_incomplete_and_the_same_command_finishe
         "resumed, not restarted"
     )
     assert dataset_status("arid", root).startswith("downloaded (22 clips), not verified")
+
+
+def test_training_runs_unchanged_on_an_installed_dark48_layout(tmp_path, clip):
+    from dlkdd_lite.presets import preset
+    from dlkdd_lite.train import fit
+
+    lists, members = dark48_files(clip, every=4)  # 12 of the 48 classes: labels 0, 4, ..., 44
+    (tmp_path / "lists").mkdir()
+    for name, data in lists.items():
+        (tmp_path / "lists" / name).write_bytes(data)
+    make_zip(tmp_path / "Dark48.zip", members)
+    root = tmp_path / "dark48"
+    download_dataset("dark48", root, archives=[tmp_path / "Dark48.zip"], lists=str(tmp_path / "lists"), progress=False)
+    config = preset("dark48", arch="tiny3d", num_frames=4, short_side=None, crop_size=32, epochs=1, batch_size=16,
+                    eval_clips=1, num_workers=0, device="cpu", amp=False, cache=True)  # fmt: skip
+    metrics = fit(config, root, tmp_path / "run", progress=False)
+    assert 0.0 <= metrics["video_acc1"] <= 1.0
+    predictions = (tmp_path / "run" / "predictions.csv").read_text().splitlines()
+    assert len(predictions) == 1 + 12 and predictions[-1].split(",")[1] == "44"
