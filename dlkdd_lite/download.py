@@ -154,7 +154,8 @@ class _Retryable(Exception):
 def _fetch_once(session, url: str, partial: Path, timeout: float, progress: bool) -> bool:
     """One request: append to ``partial`` from where it stops. True when the file is complete."""
     offset = partial.stat().st_size if partial.exists() else 0
-    headers = {"Range": f"bytes={offset}-", "Accept-Encoding": "identity"} if offset else {}
+    # identity: Range offsets count the bytes as stored, which a compressed transfer would not be
+    headers = {"Accept-Encoding": "identity", **({"Range": f"bytes={offset}-"} if offset else {})}
     with session.get(url, headers=headers, stream=True, timeout=timeout, allow_redirects=True) as response:
         status = response.status_code
         if status == 416:  # nothing left after offset: complete if the server's size agrees
