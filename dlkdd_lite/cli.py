@@ -16,7 +16,7 @@ from pathlib import Path
 from dlkdd_lite.config import ARCHS, ENHANCERS, NORMS, ROLES, RunConfig
 
 # Modules with a ``register(subparsers) -> {command: runner}`` function.
-EXTENSIONS = ("dlkdd_lite.cli_sweep",)
+EXTENSIONS = ("dlkdd_lite.cli_sweep", "dlkdd_lite.cli_data")
 
 
 def _add_synth(sub) -> None:

@@ -34,6 +34,12 @@ def _add_reproduce(sub) -> None:
     p.add_argument("--out", help="results folder (default runs/reproduce/<tier>[-<dataset>])")
     p.add_argument("--figures", default="figures", help="figures folder (tables go to <figures>/tables)")
     p.add_argument("--epochs", type=int, help="quick tier: epochs per run (default 20)")
+    p.add_argument("--seeds", help="comma-separated seeds (default: quick 0,1; paper 0,1,2)")
+    p.add_argument("--temperatures", help="comma-separated (default: quick 1,4,16; paper 1,2,4,8,16)")
+    p.add_argument("--alphas", help="comma-separated in [0, 1] (default: quick 0,0.3,0.7; paper 0,0.1,...,1)")
+    p.add_argument(
+        "--teacher-inputs", help="enhancers of the teacher-input ablation (default: none,gamma,histeq,zerodce)"
+    )
     p.add_argument("--jobs", type=int, default=1, help="sweep cells trained at once")
     p.add_argument("--quiet", action="store_true")
 
@@ -77,7 +83,7 @@ def _run_reproduce(args) -> None:
     if args.tier == "quick":
         plan = quick_plan(epochs=args.epochs or 20, jobs=args.jobs)
         data = Path(args.data or "data/quick")
-        if not (data / "synth.json").exists() and args.data is None:
+        if not data.exists() or not any(data.iterdir()):  # the quick tier's data is generated
             from dlkdd_lite.synth import generate_dataset
 
             generate_dataset(data, progress=not args.quiet)
@@ -90,11 +96,36 @@ def _run_reproduce(args) -> None:
         out = Path(args.out or f"runs/reproduce/paper-{args.dataset}")
         label = f"paper tier, {plan.base.arch}, {plan.base.num_frames}x{plan.base.crop_size}², {plan.base.epochs} ep"
         paper_dataset = PAPER_DATASETS[args.dataset]
+    plan = _override_grid(plan, args)
     Reproduction(plan, data, out, progress=not args.quiet).run()
     written = build_figures(out, args.figures, data_root=data, headline=plan.headline,
                             main_enhancer=plan.main_enhancer, kit_label=label, paper_dataset=paper_dataset)  # fmt: skip
     print(json.dumps({"tier": args.tier, "out": str(out), "seconds": round(time.perf_counter() - start, 1),
                       "written": [str(p) for p in written]}, indent=2))  # fmt: skip
+
+
+def _override_grid(plan, args):
+    import dataclasses
+
+    from dlkdd_lite.config import ENHANCERS
+    from dlkdd_lite.sweep import parse_values
+
+    changes = {}
+    for name, kind in (("seeds", int), ("temperatures", float), ("alphas", float)):
+        if getattr(args, name):
+            changes[name] = parse_values(getattr(args, name), name, kind)
+    if args.teacher_inputs:
+        inputs = tuple(e.strip() for e in args.teacher_inputs.split(",") if e.strip())
+        unknown = sorted(set(inputs) - set(ENHANCERS))
+        if unknown or plan.main_enhancer not in inputs:
+            raise ValueError(f"--teacher-inputs {args.teacher_inputs!r}: expected enhancers from {ENHANCERS}, "
+                             f"including the sweep teacher's {plan.main_enhancer!r}")  # fmt: skip
+        changes["teacher_inputs"] = inputs
+    plan = dataclasses.replace(plan, **changes)
+    if plan.headline[0] not in plan.temperatures or plan.headline[1] not in plan.alphas or 0.0 not in plan.alphas:
+        raise ValueError(f"the grid must hold alpha 0 (the no-KD baseline) and the headline student (temperature "
+                         f"{plan.headline[0]:g}, alpha {plan.headline[1]:g}) that the comparisons use")  # fmt: skip
+    return plan
 
 
 def register(sub) -> dict:

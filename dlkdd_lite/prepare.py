@@ -21,10 +21,9 @@ FRAMES_PER_READ = 64  # decode long videos in pieces: a 600-frame 720p clip woul
 
 
 def _fps(path: Path) -> float:
-    # video.py owns the decoder and has no public fps function yet; its reader knows the rate.
-    from dlkdd_lite.video import _open
+    from dlkdd_lite.video import video_fps
 
-    return float(_open(path).get_avg_fps()) or 30.0
+    return video_fps(path) or 30.0
 
 
 def shrink_clip(src: str | os.PathLike, dest: str | os.PathLike, short_side: int, crf: int = 18) -> str | None:

@@ -37,6 +37,11 @@ def video_num_frames(path: str | os.PathLike) -> int:
     return len(_open(Path(path)))
 
 
+def video_fps(path: str | os.PathLike) -> float:
+    """The average frame rate the container reports (0.0 when it reports none)."""
+    return float(_open(Path(path)).get_avg_fps())
+
+
 def read_clip(path: str | os.PathLike, indices=None) -> np.ndarray:
     """Decode the frames ``indices`` (all frames when None) of a video.
 

@@ -93,10 +93,12 @@ def zero_reference_losses(
 
 def dark_frames(root: str | os.PathLike, split_file: str | os.PathLike, count: int, *, seed: int = 0) -> torch.Tensor:
     """``count`` random frames of the videos a split list names, float (count, 3, H, W) in [0, 1]."""
-    from dlkdd_lite.splits import read_split_file, resolve_video
+    from dlkdd_lite.registry import detect_layout
+    from dlkdd_lite.splits import read_split_file, resolve_videos
     from dlkdd_lite.video import read_clip
 
-    paths = [resolve_video(root, e.relpath) for e in read_split_file(split_file)]
+    found = resolve_videos(detect_layout(root).clips_dir, [e.relpath for e in read_split_file(split_file)])
+    paths = list(found.values())
     missing = [p for p in paths if p is None]
     if missing:
         raise FileNotFoundError(f"{len(missing)} clips listed in {split_file} are not under {root}")

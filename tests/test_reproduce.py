@@ -83,3 +83,21 @@ def test_paper_tier_without_data_is_a_clear_error(tmp_path, capsys):
 
     assert main(["reproduce", "--tier", "paper", "--out", str(tmp_path / "o")]) == 2
     assert "--data" in capsys.readouterr().err
+
+
+def test_reproduce_benchmark_runs_at_a_tiny_size(tiny_arid, tmp_path):
+    import csv
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "reproduce_quick.py"
+    cmd = [sys.executable, str(script), "--work", str(tmp_path / "work"), "--data", str(tiny_arid), "--epochs", "1",
+           "--seeds", "0", "--temperatures", "4", "--alphas", "0,0.7", "--teacher-inputs", "gamma",
+           "--results", str(tmp_path)]  # fmt: skip
+    (tmp_path / "work").mkdir()
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "ratio to target" in result.stdout
+    row = next(csv.DictReader(open(tmp_path / "reproduce_quick.csv")))
+    assert int(row["figures"]) == 6 and float(row["rerun_s"]) < float(row["from_scratch_s"])

@@ -537,7 +537,8 @@ results files; and what happens when the enhanced-trained teacher is shown *dark
     params(
         PATHS
         + """
-EPOCHS = 30
+TIER = "quick"                  # or a paper-tier preset: "arid", "arid1.5", "dark48" (a GPU; DATA_DIR must hold it)
+EPOCHS = None                   # None: the tier's default (quick: 30)
 SEED = 0"""
     ),
     code("""
@@ -547,10 +548,13 @@ import pandas as pd
 import torch
 from torch.utils.data import DataLoader
 
-from dlkdd_lite.config import RunConfig
+from dlkdd_lite.presets import preset
+from dlkdd_lite.registry import detect_layout
 from dlkdd_lite.train import fit
 
-config = RunConfig(role="teacher", epochs=EPOCHS, seed=SEED)
+# One parameter switches tiers: the preset holds the architecture, clip size, optimiser and epochs.
+config = preset(TIER, role="teacher", seed=SEED, **({"epochs": EPOCHS} if EPOCHS else {}))
+CLASSES = detect_layout(DATA_DIR).classes
 config
 """),
     md("""
@@ -580,24 +584,22 @@ plot_training_curves(rows, metric="video_acc1");
         "## Per class\nVideo-level predictions (the softmax averaged over evenly spaced clips of each test video) are in `predictions.csv`."
     ),
     code("""
-from dlkdd_lite.splits import ARID_CLASSES
-
 predictions = pd.read_csv(teacher_dir / "predictions.csv")
-predictions["class"] = [ARID_CLASSES[i] for i in predictions["label"]]
+predictions["class"] = [CLASSES[i] for i in predictions["label"]]
 predictions.groupby("class")["correct"].mean().rename("video accuracy").to_frame().T.round(2)
 """),
     md("## The teacher in the dark\nThe teacher never saw dark clips. Evaluate it on the *dark* view of the test set:"),
     code("""
 from dlkdd_lite.checkpoint import load_model
-from dlkdd_lite.datasets import DarkVideoDataset
+from dlkdd_lite.device import resolve_device
 from dlkdd_lite.evaluate import evaluate
+from dlkdd_lite.train import build_datasets
 
-teacher, teacher_config = load_model(teacher_dir / "checkpoint.pt")
-test_set = DarkVideoDataset(DATA_DIR, Path(DATA_DIR) / "splits" / "ARID_split1_test.txt", train=False,
-                            num_frames=teacher_config.num_frames, crop_size=teacher_config.crop_size,
-                            num_clips=teacher_config.eval_clips, gamma=teacher_config.gamma)
-loader = DataLoader(test_set, batch_size=32)
-on_dark, _ = evaluate(teacher, loader, view="dark", device=torch.device("cpu"))
+device = resolve_device("auto")
+teacher, teacher_config = load_model(teacher_dir / "checkpoint.pt", device)
+_, test_set = build_datasets(teacher_config, DATA_DIR)  # the test split, dark and enhanced views
+loader = DataLoader(test_set, batch_size=teacher_config.batch_size)
+on_dark, _ = evaluate(teacher, loader, view="dark", device=device)
 print(f"teacher video accuracy: enhanced {metrics['video_acc1']:.1%}, dark {on_dark['video_acc1']:.1%}")
 """),
     md("""
@@ -614,7 +616,7 @@ that *learned* on dark video. That is the student of notebook 04, which keeps th
    and compare its curve with the gamma teacher's first 3 epochs.
 """),
     solution("""
-confusion = pd.crosstab(predictions["class"], [ARID_CLASSES[i] for i in predictions["pred"]])
+confusion = pd.crosstab(predictions["class"], [CLASSES[i] for i in predictions["pred"]])
 mistakes = confusion.stack()
 mistakes = mistakes[[a != b for a, b in mistakes.index]].sort_values(ascending=False)
 mistakes.head(3)
@@ -642,7 +644,8 @@ and an honest comparison of the no-KD baseline, the DL-KDD student and the teach
     params(
         PATHS
         + """
-EPOCHS = 30
+TIER = "quick"                  # or a paper-tier preset: "arid", "arid1.5", "dark48" (a GPU; DATA_DIR must hold it)
+EPOCHS = None                   # None: the tier's default (quick: 30)
 SEEDS = [0, 1]                  # two seeds keep `make demo` within 5 minutes; the benchmark runs three
 TEMPERATURE = 4.0
 ALPHA = 0.7                     # weight of the KD term; 1 - ALPHA weighs cross-entropy"""
@@ -655,47 +658,49 @@ import pandas as pd
 import torch
 
 from dlkdd_lite.checkpoint import load_model
-from dlkdd_lite.datasets import DarkVideoDataset
-from dlkdd_lite.splits import ARID_CLASSES
+from dlkdd_lite.presets import preset
+from dlkdd_lite.registry import detect_layout
+from dlkdd_lite.train import build_datasets
 
-teacher_ckpt = Path(RUNS_DIR) / "teacher" / "checkpoint.pt"
+teacher_ckpt = Path(RUNS_DIR) / "teacher" / "checkpoint.pt"  # notebook 03 trained it
 teacher, teacher_config = load_model(teacher_ckpt)
+CLASSES = detect_layout(DATA_DIR).classes
+tier = dict(seed=0, **({"epochs": EPOCHS} if EPOCHS else {}))
 """),
     md(
         "## Soft targets\nThe teacher's softmax on one enhanced test clip, at T = 1 and at T = `TEMPERATURE`. A higher temperature reveals which *wrong* classes the teacher finds similar: information a one-hot label does not carry."
     ),
     code("""
-test_set = DarkVideoDataset(DATA_DIR, Path(DATA_DIR) / "splits" / "ARID_split1_test.txt", train=False,
-                            num_frames=teacher_config.num_frames, crop_size=teacher_config.crop_size)
+_, test_set = build_datasets(teacher_config, DATA_DIR)
 sample = test_set[0]
 with torch.no_grad():
     logits = teacher(sample["enhanced"][None])[0]  # (K,)
 fig, ax = plt.subplots(figsize=(7, 2.6))
 width = 0.4
 for i, temperature in enumerate((1.0, TEMPERATURE)):
-    ax.bar(torch.arange(11) + i * width, (logits / temperature).softmax(0), width, label=f"T = {temperature}")
-ax.set_xticks(torch.arange(11) + width / 2, ARID_CLASSES, rotation=45)
-ax.set(title=f"teacher on {sample['video_id']} (label {ARID_CLASSES[sample['label']]})", ylabel="probability")
+    ax.bar(torch.arange(len(CLASSES)) + i * width, (logits / temperature).softmax(0), width, label=f"T = {temperature}")
+ax.set_xticks(torch.arange(len(CLASSES)) + width / 2, CLASSES, rotation=45)
+ax.set(title=f"teacher on {sample['video_id']} (label {CLASSES[sample['label']]})", ylabel="probability")
 ax.legend();
 """),
     md("## The loss\n`kd_loss` returns the total and both parts, so they can be logged."),
     code("""
 from dlkdd_lite.distill import kd_loss
 
-student_logits = torch.zeros(1, 11)  # an untrained student: uniform predictions
+student_logits = torch.zeros(1, len(CLASSES))  # an untrained student: uniform predictions
 kd_loss(student_logits, logits[None], torch.tensor([sample["label"]]), temperature=TEMPERATURE, alpha=ALPHA)
 """),
     md(
         "## Train baseline and student for each seed\nSame data, same network, same epochs; the only difference is the loss. Finished runs are skipped."
     ),
     code("""
-from dlkdd_lite.config import RunConfig
 from dlkdd_lite.train import fit
 
 for seed in SEEDS:
-    fit(RunConfig(role="baseline", epochs=EPOCHS, seed=seed), DATA_DIR, Path(RUNS_DIR) / f"baseline_s{seed}")
-    student = RunConfig(role="student", teacher_ckpt=str(teacher_ckpt), temperature=TEMPERATURE, alpha=ALPHA,
-                        epochs=EPOCHS, seed=seed)
+    baseline = preset(TIER, role="baseline", **{**tier, "seed": seed})
+    fit(baseline, DATA_DIR, Path(RUNS_DIR) / f"baseline_s{seed}")
+    student = preset(TIER, role="student", teacher_ckpt=str(teacher_ckpt), temperature=TEMPERATURE, alpha=ALPHA,
+                     **{**tier, "seed": seed})
     fit(student, DATA_DIR, Path(RUNS_DIR) / f"student_s{seed}")
 """),
     md("## Compare\nBuilt from the run folders' results files only."),
@@ -739,9 +744,9 @@ losses = rows[(rows["split"] == "train") & rows["metric"].isin(["kd", "ce"])]
 losses.pivot(index="epoch", columns="metric", values="value").plot(figsize=(5, 3), title="student training losses");
 """),
     solution("""
-pure_kd = RunConfig(role="student", teacher_ckpt=str(teacher_ckpt), temperature=TEMPERATURE, alpha=1.0, epochs=3)
+pure_kd = preset(TIER, role="student", teacher_ckpt=str(teacher_ckpt), temperature=TEMPERATURE, alpha=1.0, epochs=3)
 print(fit(pure_kd, DATA_DIR, Path(RUNS_DIR) / "exercises" / "student_alpha1"))
-print("Above chance (1/11 = 9 %) means the soft targets alone carry the class information.")
+print(f"Above chance (1/{len(CLASSES)}) means the soft targets alone carry the class information.")
 """),
 ]
 
