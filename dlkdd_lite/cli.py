@@ -56,7 +56,9 @@ def _add_train(sub) -> None:
     p.add_argument("--sampling", choices=("dense", "segment"))
     p.add_argument("--optimizer", choices=("adamw", "sgd"))
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
-    p.add_argument("--pretrained", help="local state-dict file to initialise the backbone")
+    p.add_argument("--pretrained", help="a local state-dict file, or kinetics400 (torchvision's weights from the "
+                   "torch hub cache; never downloaded) to initialise the backbone")  # fmt: skip
+    p.add_argument("--preset", help="start from a named preset: quick, arid, arid1.5, dark48 (flags override it)")
     p.add_argument("--no-amp", dest="amp", action="store_false", default=None)
     p.add_argument(
         "--channels-last",
@@ -153,7 +155,13 @@ def _run_train(args) -> None:
     from dlkdd_lite.distributed import is_main_process
     from dlkdd_lite.train import fit
 
-    base = RunConfig.load(args.config).to_dict() if args.config else {}
+    base = {}  # a preset, then a config file, then the flags: each later one wins
+    if args.preset:
+        from dlkdd_lite.presets import preset
+
+        base = {k: v for k, v in preset(args.preset).to_dict().items() if k != "role"}
+    if args.config:
+        base = {**base, **RunConfig.load(args.config).to_dict()}
     fields = {f.name for f in dataclasses.fields(RunConfig)}
     overrides = {k: v for k, v in vars(args).items() if k in fields and v is not None}
     config = RunConfig.from_dict({**base, **overrides})

@@ -48,6 +48,11 @@ def build_datasets(config: RunConfig, data_root: str | os.PathLike, *, progress:
     test = DarkVideoDataset(
         data_root, find_split_file(data_root, config.split, "test"), train=False, num_clips=config.eval_clips, **common
     )
+    if len(train.classes) != config.num_classes:  # else a device-side assert deep inside the loss
+        raise ValueError(
+            f"{data_root} has {len(train.classes)} classes but the run has num_classes={config.num_classes}; "
+            f"set --num-classes {len(train.classes)} (or use the dataset's preset, e.g. --preset dark48)"
+        )
     return train, test
 
 

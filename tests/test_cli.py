@@ -86,3 +86,17 @@ def test_unknown_architecture_is_rejected_by_the_parser(tmp_path):
 def test_missing_data_is_explained(tmp_path):
     result = dlkdd("train", "--role", "teacher", "--data", tmp_path / "nowhere", "--out", tmp_path / "r", check=False)
     assert result.returncode == 2 and "ARID_split1_train.txt" in result.stderr and "dlkdd synth" in result.stderr
+
+
+def test_train_preset_flag_and_class_count_check(tiny_arid, tmp_path, capsys):
+    from dlkdd_lite.cli import main
+
+    code = main(["train", "--role", "teacher", "--data", str(tiny_arid), "--out", str(tmp_path / "t"),
+                 "--preset", "dark48", "--quiet"])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "has 11 classes but the run has num_classes=48" in err
+    saved = (
+        json.loads((tmp_path / "t" / "config.json").read_text()) if (tmp_path / "t" / "config.json").exists() else {}
+    )
+    assert not saved or saved["arch"] == "r2plus1d_18"
