@@ -96,7 +96,5 @@ def test_train_preset_flag_and_class_count_check(tiny_arid, tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "has 11 classes but the run has num_classes=48" in err
-    saved = (
-        json.loads((tmp_path / "t" / "config.json").read_text()) if (tmp_path / "t" / "config.json").exists() else {}
-    )
-    assert not saved or saved["arch"] == "r2plus1d_18"
+    saved = json.loads((tmp_path / "t" / "config.json").read_text())
+    assert (saved["arch"], saved["num_classes"], saved["role"]) == ("r2plus1d_18", 48, "teacher")  # preset applied
