@@ -27,6 +27,7 @@ from dlkdd_lite.distributed import EpochSampler, EpochView, World, join_world, r
 from dlkdd_lite.evaluate import evaluate
 from dlkdd_lite.results import MetricsWriter, final_metrics, write_predictions
 from dlkdd_lite.splits import find_split_file
+from dlkdd_lite.teacher_memo import TeacherMemo, checkpoint_identity
 
 CHECKPOINT = "checkpoint.pt"
 # Settings that change how fast a run goes, not what it computes (beyond the last bits of floating
@@ -167,6 +168,8 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
     train_set, test_set = build_datasets(config, data_root, progress=progress)
     train_loader, sampler, test_loader = build_loaders(config, train_set, test_set, world)
     teacher = _load_teacher(config, device) if config.role == "student" else None
+    if teacher is not None and device.type == "cpu" and not config.compile:  # sweeps reuse its logits
+        teacher = TeacherMemo(teacher, checkpoint_identity(config.teacher_ckpt))
     net = build_run_model(config, pretrained=config.pretrained).to(device)
     if world.rank > 0:  # DDP copies rank 0's weights; dropout masks should differ, as the clips do
         torch.manual_seed(rank_seed(config.seed, world.rank))

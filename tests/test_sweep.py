@@ -157,3 +157,22 @@ def test_cli_rejects_bad_grids(tiny_arid, teacher, tmp_path):
     assert main([*base, "--alphas", "0.5,0.5"]) == 2
     assert main([*base, "--seeds", ""]) == 2
     assert not (tmp_path / "s").exists()
+
+
+def test_teacher_logits_are_reused_across_cells_and_change_nothing(tiny_arid, teacher, tmp_path):
+    import torch
+
+    from dlkdd_lite.checkpoint import load_checkpoint
+    from dlkdd_lite.teacher_memo import clear_teacher_memo, teacher_memo_stats
+
+    student = RunConfig(role="student", teacher_ckpt=str(teacher), **FAST)
+    clear_teacher_memo()
+    fit(dataclasses.replace(student, temperature=1.0), tiny_arid, tmp_path / "first", progress=False)
+    seen = teacher_memo_stats()
+    assert seen["misses"] > 0 and seen["hits"] == 0
+    fit(dataclasses.replace(student, temperature=8.0), tiny_arid, tmp_path / "reused", progress=False)
+    assert teacher_memo_stats()["hits"] == seen["misses"]  # the same seed: every training batch seen before
+    clear_teacher_memo()
+    fit(dataclasses.replace(student, temperature=8.0), tiny_arid, tmp_path / "fresh", progress=False)
+    reused, fresh = (load_checkpoint(tmp_path / name / "checkpoint.pt")["model"] for name in ("reused", "fresh"))
+    assert all(torch.equal(reused[k], fresh[k]) for k in fresh)
