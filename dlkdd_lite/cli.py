@@ -103,9 +103,9 @@ def _add_zerodce(sub) -> None:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument(
         "--loss-weights",
-        default="script",
+        default="paper",
         choices=("paper", "script"),
-        help="the paper's loss weights, or those of the authors' training script",
+        help="the losses and weights of the paper's text (default), or of the authors' training script",
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))

@@ -1,9 +1,10 @@
 """zerodce_train.py: zero-reference training of DCE-Net on the dark frames of a dataset.
 
-The four non-reference losses of Zero-DCE (Guo et al., CVPR 2020) with the weights of the authors'
-training script (``200 * smoothness + spatial + 5 * colour + 10 * exposure``; the default: the released
-weights were trained so, and on the quick tier 300 steps reach a mean brightness of 0.52) or the
-paper's text (``"paper"``: ``spatial + exposure + 0.5 * colour + 20 * smoothness``; 0.35 after 300 steps),
+The four non-reference losses of Zero-DCE (Guo et al., CVPR 2020) as the paper writes them (the
+default, ``"paper"``: Eq. 5-8, ``spatial + exposure + 0.5 * colour + 20 * smoothness`` with an absolute
+exposure distance; on the quick tier 300 steps reach a mean brightness of 0.53) or as the authors'
+training script computes them (``"script"``: squared exposure distance, another colour form and
+``200 * smoothness + spatial + 5 * colour + 10 * exposure``; the released Epoch99.pth was trained so),
 and a resumable loop that writes ``zerodce.pt`` and a tidy ``metrics.csv``. The network is in zerodce.py.
 """
 
@@ -20,27 +21,33 @@ from tqdm.auto import tqdm
 from dlkdd_lite.atomic import save_atomic, write_text_atomic
 from dlkdd_lite.zerodce import DCENet
 
-# Two sets of loss weights: the paper's text (Eq. 8: W_col = 0.5, W_tvA = 20) and the authors'
-# training script (lowlight_train.py), with which the released Epoch99.pth was trained.
+# Two sets of loss weights (and forms, see colour_constancy_loss and exposure_loss): the paper's text
+# (Eq. 8: W_col = 0.5, W_tvA = 20) and the authors' training script (lowlight_train.py), with which the
+# released Epoch99.pth was trained.
 LOSS_WEIGHTS = {
     "paper": {"smoothness": 20.0, "spatial": 1.0, "colour": 0.5, "exposure": 1.0},
     "script": {"smoothness": 200.0, "spatial": 1.0, "colour": 5.0, "exposure": 10.0},
 }
 
 
-def colour_constancy_loss(enhanced: torch.Tensor) -> torch.Tensor:
+def colour_constancy_loss(enhanced: torch.Tensor, *, form: str = "script") -> torch.Tensor:
     """Grey-world prior: the mean R, G and B of each image should agree.
 
-    ``sqrt(D_rg^2 + D_rb^2 + D_gb^2)`` with ``D_pq = (mean_p - mean_q)^2``, averaged over the batch.
+    With ``D_pq = (mean_p - mean_q)^2``: ``sqrt(D_rg^2 + D_rb^2 + D_gb^2)`` as the authors' script
+    (``form="script"``), or ``D_rg + D_rb + D_gb`` as the paper's Eq. 6 (``"paper"``); batch-averaged.
     """
     mr, mg, mb = enhanced.mean(dim=(2, 3)).unbind(1)  # (N,) each
     d_rg, d_rb, d_gb = (mr - mg) ** 2, (mr - mb) ** 2, (mb - mg) ** 2
+    if form == "paper":
+        return (d_rg + d_rb + d_gb).mean()
     return torch.sqrt(d_rg**2 + d_rb**2 + d_gb**2).mean()
 
 
-def exposure_loss(enhanced: torch.Tensor, *, patch: int = 16, level: float = 0.6) -> torch.Tensor:
-    """Mean squared distance of 16x16-patch mean intensities (over channels) from ``level``."""
-    return ((F.avg_pool2d(enhanced.mean(1, keepdim=True), patch) - level) ** 2).mean()
+def exposure_loss(enhanced: torch.Tensor, *, patch: int = 16, level: float = 0.6, form: str = "script") -> torch.Tensor:
+    """Distance of 16x16-patch mean intensities (over channels) from ``level``, averaged: squared as the
+    authors' script (``form="script"``), absolute as the paper's Eq. 5 (``"paper"``)."""
+    gap = F.avg_pool2d(enhanced.mean(1, keepdim=True), patch) - level
+    return (gap.abs() if form == "paper" else gap**2).mean()
 
 
 _NEIGHBOURS = torch.tensor(
@@ -76,16 +83,20 @@ def illumination_smoothness_loss(maps: torch.Tensor) -> torch.Tensor:
 
 
 def zero_reference_losses(
-    original: torch.Tensor, enhanced: torch.Tensor, maps: torch.Tensor, *, weights: str = "script"
+    original: torch.Tensor, enhanced: torch.Tensor, maps: torch.Tensor, *, weights: str = "paper"
 ) -> dict:
-    """The four losses and their weighted total ``"loss"`` (``weights``: ``"paper"`` or ``"script"``)."""
+    """The four losses and their weighted total ``"loss"``.
+
+    ``weights="script"``: the authors' training script, weights and forms; ``"paper"``: the paper's text,
+    its Eq. 5-8 (absolute exposure distance, summed squared colour differences, W_col 0.5, W_tvA 20).
+    """
     if weights not in LOSS_WEIGHTS:
         raise ValueError(f"unknown loss weights {weights!r}; expected one of {tuple(LOSS_WEIGHTS)}")
     losses = {
         "smoothness": illumination_smoothness_loss(maps),
         "spatial": spatial_consistency_loss(original, enhanced),
-        "colour": colour_constancy_loss(enhanced),
-        "exposure": exposure_loss(enhanced),
+        "colour": colour_constancy_loss(enhanced, form=weights),
+        "exposure": exposure_loss(enhanced, form=weights),
     }
     losses["loss"] = sum(LOSS_WEIGHTS[weights][k] * v for k, v in losses.items())
     return losses
@@ -121,7 +132,7 @@ def train_zerodce(
     steps: int = 300,
     batch_size: int = 8,
     patch_size: int | None = 32,
-    loss_weights: str = "script",
+    loss_weights: str = "paper",
     lr: float = 1e-3,
     weight_decay: float = 1e-4,
     grad_clip: float = 0.1,
@@ -153,8 +164,12 @@ def train_zerodce(
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     start, rows = 0, []
     checkpoint = out / "zerodce.pt"
+    settings = {"loss_weights": loss_weights, "batch_size": batch_size, "patch": patch, "lr": lr, "seed": seed}
     if checkpoint.exists():
         state = torch.load(checkpoint, map_location=device, weights_only=True)
+        old = state.get("settings", settings)
+        if old != settings:  # resuming with other settings would train a mixture of two runs
+            raise ValueError(f"{checkpoint} was trained with {old}, not {settings}; choose another folder")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         start, rows = state["step"], [tuple(r) for r in state["rows"]]
@@ -162,7 +177,7 @@ def train_zerodce(
 
     def save(step: int) -> None:
         state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                 "rows": [list(r) for r in rows], "rng": torch.get_rng_state()}  # fmt: skip
+                 "rows": [list(r) for r in rows], "rng": torch.get_rng_state(), "settings": settings}  # fmt: skip
         save_atomic(checkpoint, lambda tmp: torch.save(state, tmp))
         write_text_atomic(
             out / "metrics.csv", "step,metric,value\n" + "".join(f"{s},{m},{v:.6g}\n" for s, m, v in rows)

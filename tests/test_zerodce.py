@@ -60,6 +60,8 @@ def test_losses_on_hand_made_images():
     red = torch.zeros(1, 3, 4, 4)
     red[:, 0] = 1.0
     assert colour_constancy_loss(red).item() == pytest.approx(math.sqrt(2))
+    assert colour_constancy_loss(red, form="paper").item() == pytest.approx(2.0)  # D_rg + D_rb + D_gb = 1 + 1 + 0
+    assert exposure_loss(torch.full((1, 3, 16, 16), 0.1), form="paper").item() == pytest.approx(0.5)
     # one 4x4 region: its difference to each zero-padded neighbour is its own mean
     dark, bright = torch.full((1, 3, 4, 4), 0.2), torch.full((1, 3, 4, 4), 0.5)
     assert spatial_consistency_loss(dark, dark).item() == pytest.approx(0.0, abs=1e-7)
@@ -125,6 +127,8 @@ def test_training_lowers_the_loss_resumes_and_feeds_the_dataset(tiny_arid, tmp_p
     loss = rows[rows.metric == "loss"].set_index("step")["value"]
     assert list(loss.index) == list(range(50)), "no step lost or repeated across the resume"
     assert loss.iloc[-5:].mean() < loss.iloc[:5].mean()
+    with pytest.raises(ValueError, match="was trained with"):  # other settings never mix into this run
+        train_zerodce(frames, tmp_path / "z", steps=60, batch_size=4, loss_weights="script", progress=False)
     assert zerodce_enhance(
         torch.from_numpy((frames[:4] * 255).byte().permute(0, 2, 3, 1).numpy()), model
     ).float().mean() > (frames[:4].mean() * 255)
@@ -161,7 +165,8 @@ def test_loss_weight_sets():
     original = torch.full((1, 3, 16, 16), 0.1)
     enhanced, maps = torch.full((1, 3, 16, 16), 0.1), torch.zeros(1, 24, 16, 16)
     # only the exposure term is non-zero here: (0.1 - 0.6)^2 = 0.25
-    assert zero_reference_losses(original, enhanced, maps, weights="paper")["loss"].item() == pytest.approx(0.25)
-    assert zero_reference_losses(original, enhanced, maps)["loss"].item() == pytest.approx(2.5)  # script: 10x
+    # paper (the default): |0.1 - 0.6| = 0.5; script: 10 * (0.1 - 0.6)^2 = 2.5
+    assert zero_reference_losses(original, enhanced, maps)["loss"].item() == pytest.approx(0.5)
+    assert zero_reference_losses(original, enhanced, maps, weights="script")["loss"].item() == pytest.approx(2.5)
     with pytest.raises(ValueError, match="unknown loss weights 'cvpr'"):
         zero_reference_losses(original, enhanced, maps, weights="cvpr")
