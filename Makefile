@@ -1,4 +1,6 @@
-# make demo   - install into .venv if needed, then run the quick tier end to end
+# make demo   - install into .venv if needed, then run the quick tier end to end (notebooks 00-04, minutes)
+# make reproduce - every figure and table of the quick tier from scratch (dlkdd reproduce, ~15 min),
+#               then notebooks 05-06 on its results
 # make test   - install into .venv if needed, then run the whole test suite
 # make bench  - install into .venv if needed, then run every benchmark (BENCH_DEVICE=cuda on a GPU);
 #               rows go to benchmarks/results/*.csv, see docs/performance.md
@@ -9,7 +11,7 @@ BIN := $(VENV)/bin
 # Extra pip arguments, e.g. PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu" for CPU-only torch.
 PIP_ARGS ?=
 
-.PHONY: demo test bench lab install clean-runs
+.PHONY: demo reproduce test bench lab install clean-runs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +24,14 @@ install: $(VENV)/.installed
 
 demo: install
 	$(BIN)/dlkdd synth --root data/quick
-	$(BIN)/dlkdd notebooks --src notebooks --out build/notebooks
+	$(BIN)/dlkdd notebooks --src notebooks --out build/notebooks --only 00 01 02 03 04
+
+# Notebook 06 finds the runs `dlkdd reproduce` made in RUNS_DIR/reproduce-quick and only redraws;
+# notebook 05 loads that sweep instead of training its own grid.
+reproduce: install
+	$(BIN)/dlkdd reproduce --tier quick --data data/quick --out runs/quick/reproduce-quick --figures figures
+	$(BIN)/dlkdd notebooks --src notebooks --out build/notebooks --only 05 06 \
+		-p SWEEP_DIR=../runs/quick/reproduce-quick/sweep
 
 test: install
 	$(BIN)/python -m pytest
@@ -40,4 +49,4 @@ lab: install
 	$(BIN)/jupyter lab notebooks
 
 clean-runs:
-	rm -rf runs build figures/*.png figures/*.pdf
+	rm -rf runs build figures/*.png figures/*.pdf figures/tables

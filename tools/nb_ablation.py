@@ -29,16 +29,19 @@ JOBS = 1                        # cells trained at once in worker processes (eac
 SWEEP_DIR = None                # an existing sweep folder to load instead of training (e.g. from `dlkdd sweep`)"""
     ),
     code("""
+import json
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import torch
 
 from dlkdd_lite.checkpoint import load_model
 from dlkdd_lite.datasets import DarkVideoDataset
 from dlkdd_lite.splits import ARID_CLASSES, find_split_file
 
-teacher_ckpt = Path(RUNS_DIR) / "teacher" / "checkpoint.pt"  # notebook 03 trained it
+if SWEEP_DIR:  # the teacher that sweep distilled from
+    teacher_ckpt = Path(json.loads((Path(SWEEP_DIR) / "sweep.json").read_text())["teacher"])
+else:
+    teacher_ckpt = Path(RUNS_DIR) / "teacher" / "checkpoint.pt"  # notebook 03 trained it
 teacher, teacher_config = load_model(teacher_ckpt)
 print(f"teacher: {teacher_config.arch}, trained on {teacher_config.enhancer}-enhanced clips")
 """),
