@@ -232,7 +232,7 @@ def _fetch_lists(spec: dict, base_url: str, *, pinned: bool) -> dict[str, bytes]
     """Dark-48's lists from ``base_url``; sha256-checked against the registry when it is the pinned URL."""
     import tempfile
 
-    from dlkdd_lite.download import fetch_url
+    from dlkdd_lite.fetch import fetch_url
 
     if "files" not in spec:
         raise ValueError(f"these lists cannot be fetched from {base_url}; pass the folder that holds them with --lists")

@@ -10,7 +10,8 @@ import pytest
 from http_server import FileServer, arid_members, make_tar, make_zip, tiny_mp4
 
 from dlkdd_lite.datasets import DarkVideoDataset
-from dlkdd_lite.download import classify_url, download_dataset, fetch_url
+from dlkdd_lite.download import download_dataset
+from dlkdd_lite.fetch import classify_url, fetch_url
 from dlkdd_lite.registry import dataset_status, detect_layout, get_dataset, read_manifest
 from dlkdd_lite.splits import find_split_file, install_lists, read_split_file, write_split_file
 
