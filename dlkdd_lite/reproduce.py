@@ -105,7 +105,11 @@ class Reproduction:
 
     def teacher_config(self, enhancer: str) -> RunConfig:
         weights = str(self.zerodce_weights()) if enhancer == "zerodce" else None
-        return dataclasses.replace(self.plan.base, role="teacher", enhancer=enhancer, enhancer_weights=weights, seed=0)
+        base = self.plan.base
+        config = dataclasses.replace(base, role="teacher", enhancer=enhancer, enhancer_weights=weights, seed=0)
+        if enhancer == "zerodce" and not config.cache:  # videos not kept in memory: enhance each once, on disk
+            config = dataclasses.replace(config, enhanced_cache=str((self.out / "enhanced_cache").resolve()))
+        return config
 
     def teacher(self, enhancer: str) -> Path:
         from dlkdd_lite.train import fit
