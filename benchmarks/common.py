@@ -105,15 +105,17 @@ def time_calls(fn: Callable[[], object], device, *, reps: int, warmup: int = 1) 
 
 
 def interleaved_medians(fns: dict[str, Callable[[], object]], device, *, reps: int, warmup: int = 1) -> dict:
-    """Median seconds of each function, timed in turns (a, b, a, b, ...) so that a change in the
-    machine's load during the run affects all of them alike."""
+    """Median seconds of each function, timed in turns so that a change in the machine's load during
+    the run affects all of them alike. The order rotates every round (a, b, c; b, c, a; ...): whoever
+    runs first after another reader finds caches and clocks in another state."""
     for fn in fns.values():
         for _ in range(warmup):
             fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(reps):
-        for name, fn in fns.items():
-            times[name] += time_calls(fn, device, reps=1, warmup=0)
+    names = list(fns)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for rep in range(reps):
+        for name in names[rep % len(names) :] + names[: rep % len(names)]:
+            times[name] += time_calls(fns[name], device, reps=1, warmup=0)
     return {name: statistics.median(t) for name, t in times.items()}
 
 

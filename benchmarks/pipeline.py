@@ -7,8 +7,8 @@ Three throughputs in clips/s, measured in one run on the same model, optimiser a
   frame sampling, shared crop and flip, both views, normalisation, collation, copy to the device);
 - ``loader_only``: the DataLoader alone, no step (the pipeline's own capacity).
 
-Target: end_to_end >= 0.9 x model_only. ``model_only`` is timed before and after ``end_to_end``
-and averaged, so a change of load during the run affects both sides alike.
+Target: end_to_end >= 0.9 x model_only. ``model_only`` and ``end_to_end`` are timed in turns for
+``--rounds`` rounds and their medians compared, so a change of load during the run hits both alike.
 
 Tiers (``--tier auto``: paper on a GPU, else quick): ``quick`` (tiny3d, 8x56x56, batch 8, no
 workers, 2 threads: the CPU quick tier) and ``paper`` (r2plus1d_18, 16x112x112, batch 32, worker
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -101,7 +102,8 @@ def main() -> None:
         parser.add_argument(f"--{name.replace('_', '-')}", type=str if name == "arch" else int, default=None,
                             help="override the tier's setting")  # fmt: skip
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (the quick tier's 2 cores)")
-    parser.add_argument("--epochs", type=int, default=3, help="timed epochs (after one warm-up epoch)")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs per timed round (after one warm-up epoch)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of (model only, end to end); medians kept")
     parser.add_argument("--no-cache", action="store_true", help="decode every sample from disk (no decode cache)")
     parser.add_argument("--results", default=str(RESULTS))
     parser.add_argument("--notes", default="", help="free text stored with the rows")
@@ -140,23 +142,24 @@ def main() -> None:
             break
 
     end_to_end(step, loader, device, 1)  # warm-up: workers start, allocator and autotuner settle
-    steps = args.epochs * len(loader)
-    before = model_only(step, batches, device, steps)
-    e2e = end_to_end(step, loader, device, args.epochs)
-    after = model_only(step, batches, device, steps)
+    model_runs, e2e_runs = [], []
+    for _ in tqdm(range(args.rounds), desc="rounds", leave=False):  # in turns, so load changes hit both
+        model_runs.append(model_only(step, batches, device, args.epochs * len(loader)))
+        e2e_runs.append(end_to_end(step, loader, device, args.epochs))
     loader_only = end_to_end(step, loader, device, args.epochs, train=False)
-    model_cps = (before + after) / 2
+    model_cps, e2e = statistics.median(model_runs), statistics.median(e2e_runs)
     ratio = e2e / model_cps
     info = run_info(device, tier=args.tier, **settings, amp=amp,
-                    cache=not args.no_cache, epochs=args.epochs, notes=args.notes)  # fmt: skip
+                    cache=not args.no_cache, epochs=args.epochs, rounds=args.rounds, notes=args.notes)  # fmt: skip
     row = {**info, "measure": "end_to_end_vs_model_only", "train_clips": len(dataset),
            "cache_fill_s": round(fill_s, 2), "model_only_cps": round(model_cps, 2),
-           "model_only_spread": round(abs(before - after) / model_cps, 3), "end_to_end_cps": round(e2e, 2),
+           "model_only_spread": round((max(model_runs) - min(model_runs)) / model_cps, 3),
+           "end_to_end_cps": round(e2e, 2),
            "loader_only_cps": round(loader_only, 2), "value": round(ratio, 3), "target": f">= {TARGET}",
            "verdict": verdict(ratio, TARGET, at_least=True)}  # fmt: skip
     print(f"{args.tier} tier ({settings['arch']}, {settings['frames']}x{settings['crop']}x{settings['crop']}, batch "
           f"{settings['batch']}, {workers} workers, {info['device']}): model only {model_cps:.1f} clips/s "
-          f"(before {before:.1f}, after {after:.1f}), end to end {e2e:.1f} clips/s, loader alone "
+          f"(range {min(model_runs):.1f}-{max(model_runs):.1f}), end to end {e2e:.1f} clips/s, loader alone "
           f"{loader_only:.1f} clips/s; end-to-end / model-only = {ratio:.3f}x "
           f"(target >= {TARGET}: {row['verdict']}); decode cache filled in {fill_s:.1f} s")  # fmt: skip
     path = Path(args.results) / "pipeline.csv"

@@ -64,7 +64,7 @@ def test_decode_benchmark_runs(tiny_arid, tmp_path):
 
 def test_pipeline_benchmark_runs(tiny_arid, tmp_path):
     out = run_benchmark("pipeline", "--data", str(tiny_arid), "--frames", "4", "--crop", "32", "--batch", "4",
-                        "--epochs", "1", "--results", str(tmp_path))  # fmt: skip
+                        "--epochs", "1", "--rounds", "1", "--results", str(tmp_path))  # fmt: skip
     assert "end-to-end / model-only" in out
     (row,) = read_rows(tmp_path / "pipeline.csv")
     assert row["tier"] == "quick" and row["arch"] == "tiny3d" and row["batch"] == "4"
