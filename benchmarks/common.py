@@ -48,9 +48,26 @@ def append_rows(path: Path, rows: list[dict]) -> None:
             writer.writerows(old + rows)
 
 
-def add_device_argument(parser: argparse.ArgumentParser) -> None:
+def add_run_arguments(parser: argparse.ArgumentParser, *, threads: bool = True) -> None:
+    """The options every benchmark shares: ``--device``, ``--results``, ``--notes`` (and ``--threads``)."""
+    if threads:
+        parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (the quick tier's 2 cores)")
+    parser.add_argument("--results", default=str(RESULTS))
+    parser.add_argument("--notes", default="", help="free text stored with the rows")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
                         help="where to run (auto: CUDA when available); the row names the device")  # fmt: skip
+
+
+def start_torch(args: argparse.Namespace):
+    """Resolve ``--device``, set the CPU threads and cuDNN autotuning; returns ``(device, amp)``."""
+    import torch
+
+    from dlkdd_lite.device import resolve_device
+
+    device = resolve_device(args.device)
+    torch.set_num_threads(args.threads)
+    torch.backends.cudnn.benchmark = device.type == "cuda"
+    return device, device.type == "cuda"
 
 
 def run_info(device, **settings) -> dict:

@@ -27,7 +27,7 @@ from pathlib import Path
 import av
 import numpy as np
 import torch
-from common import RESULTS, ROOT, add_device_argument, append_rows, interleaved_medians, run_info, verdict
+from common import ROOT, add_run_arguments, append_rows, interleaved_medians, run_info, verdict
 from tqdm.auto import tqdm
 
 from dlkdd_lite.device import resolve_device
@@ -123,9 +123,7 @@ def main() -> None:
     parser.add_argument("--quick-clips", type=int, default=24, help="how many quick-tier files to read")
     parser.add_argument("--arid-clips", type=int, default=4, help="how many ARID-sized files to write and read")
     parser.add_argument("--reps", type=int, default=8, help="timed reads per file and reader (medians kept)")
-    parser.add_argument("--results", default=str(RESULTS))
-    parser.add_argument("--notes", default="", help="free text stored with the rows")
-    add_device_argument(parser)
+    add_run_arguments(parser, threads=False)
     args = parser.parse_args()
     device = resolve_device(args.device)
     cpu = torch.device("cpu")  # decoding is CPU work; the row records the CPU

@@ -22,10 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-from common import RESULTS, add_device_argument, append_rows, run_info
+from common import add_run_arguments, append_rows, run_info, start_torch
 
 from dlkdd_lite.cost import inference_costs
-from dlkdd_lite.device import resolve_device
 
 TIERS = {
     "quick": dict(arch="tiny3d", frames=8, crop=56, batch=32, cpu_batch=32, repeats=10),
@@ -42,15 +41,9 @@ def main() -> None:
     parser.add_argument("--crop", type=int, help="override the tiers' crop size")
     parser.add_argument("--batch", type=int, help="override the throughput batch size")
     parser.add_argument("--repeats", type=int, help="override the timing repeats")
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (the quick tier's 2 cores)")
-    parser.add_argument("--results", default=str(RESULTS))
-    parser.add_argument("--notes", default="", help="free text stored with the rows")
-    add_device_argument(parser)
+    add_run_arguments(parser)
     args = parser.parse_args()
-    device = resolve_device(args.device)
-    torch.set_num_threads(args.threads)
-    torch.backends.cudnn.benchmark = device.type == "cuda"
-    amp = device.type == "cuda"
+    device, amp = start_torch(args)
     rows = []
     for tier in args.tiers:
         s = dict(TIERS[tier])

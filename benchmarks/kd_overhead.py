@@ -20,9 +20,9 @@ import argparse
 from pathlib import Path
 
 import torch
-from common import RESULTS, add_device_argument, append_rows, interleaved_medians, run_info, verdict
+from common import add_run_arguments, append_rows, interleaved_medians, run_info, start_torch, verdict
 
-from dlkdd_lite.device import autocast, grad_scaler, resolve_device
+from dlkdd_lite.device import autocast, grad_scaler
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.models import build_model
 
@@ -94,15 +94,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, help="override the tiers' batch size")
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps of each kind first")
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (the quick tier's 2 cores)")
-    parser.add_argument("--results", default=str(RESULTS))
-    parser.add_argument("--notes", default="", help="free text stored with the rows")
-    add_device_argument(parser)
+    add_run_arguments(parser)
     args = parser.parse_args()
-    device = resolve_device(args.device)
-    torch.set_num_threads(args.threads)
-    torch.backends.cudnn.benchmark = device.type == "cuda"
-    amp = device.type == "cuda"
+    device, amp = start_torch(args)
     rows = []
     for tier in args.tiers:
         settings = dict(TIERS[tier])

@@ -27,12 +27,12 @@ import time
 from pathlib import Path
 
 import torch
-from common import RESULTS, ROOT, add_device_argument, append_rows, run_info, synchronize, verdict
+from common import ROOT, add_run_arguments, append_rows, run_info, start_torch, synchronize, verdict
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from dlkdd_lite.datasets import DarkVideoDataset, clear_decode_cache
-from dlkdd_lite.device import autocast, grad_scaler, resolve_device
+from dlkdd_lite.device import autocast, grad_scaler
 from dlkdd_lite.distill import ce_step
 from dlkdd_lite.models import build_model
 from dlkdd_lite.splits import find_split_file
@@ -101,21 +101,15 @@ def main() -> None:
     for name in ("arch", "frames", "crop", "batch", "workers", "short_side"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=str if name == "arch" else int, default=None,
                             help="override the tier's setting")  # fmt: skip
-    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (the quick tier's 2 cores)")
     parser.add_argument("--epochs", type=int, default=2, help="epochs per timed round (after one warm-up epoch)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of (model only, end to end); medians kept")
     parser.add_argument("--no-cache", action="store_true", help="decode every sample from disk (no decode cache)")
-    parser.add_argument("--results", default=str(RESULTS))
-    parser.add_argument("--notes", default="", help="free text stored with the rows")
-    add_device_argument(parser)
+    add_run_arguments(parser)
     args = parser.parse_args()
-    device = resolve_device(args.device)
+    device, amp = start_torch(args)
     if args.tier == "auto":
         args.tier = "paper" if device.type == "cuda" else "quick"
     settings = {**TIERS[args.tier], **{k: v for k, v in vars(args).items() if k in TIERS["quick"] and v is not None}}
-    torch.set_num_threads(args.threads)
-    torch.backends.cudnn.benchmark = device.type == "cuda"
-    amp = device.type == "cuda"
     torch.manual_seed(0)
 
     data = Path(args.data)

@@ -30,6 +30,7 @@ def main() -> None:
     for name in ("seeds", "temperatures", "alphas", "teacher-inputs"):
         parser.add_argument(f"--{name}", help=f"comma-separated {name} (default: the quick tier's)")
     parser.add_argument("--results", default=str(RESULTS))
+    parser.add_argument("--notes", default="", help="free text stored with the row")
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="dlkdd_reproduce_"))
     data = str(Path(args.data).resolve()) if args.data else "data/quick"
@@ -41,7 +42,8 @@ def main() -> None:
         if getattr(args, name):
             cmd += [f"--{name.replace('_', '-')}", getattr(args, name)]
     options = " ".join(cmd[cmd.index("--quiet") + 1 :]) or "quick-tier defaults"
-    info = run_info(torch.device("cpu"), options=options, jobs=args.jobs, data=args.data or "generated")
+    info = run_info(torch.device("cpu"), options=options, jobs=args.jobs, data=args.data or "generated",
+                    notes=args.notes)  # fmt: skip
     first_s, peak_gib = run_with_peak_memory(cmd, work)
     again_s, _ = run_with_peak_memory(cmd, work)
     figures = sorted(p.name for p in (work / "figures").glob("*.pdf"))
