@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-PAPER_DATASETS = {"arid": "ARID v1.0", "arid1.5": "ARID V1.5", "dark48": "Dark-48"}
+PAPER_DATASETS = ("arid", "arid1.5", "dark48")  # registry names; their titles match paper_results.csv
 
 
 def _add_sweep(sub) -> None:
@@ -30,7 +30,7 @@ def _add_reproduce(sub) -> None:
     p = sub.add_parser("reproduce", help="regenerate every figure and table from scratch for a tier")
     p.add_argument("--tier", required=True, choices=("quick", "paper"))
     p.add_argument("--data", help="dataset root (quick: data/quick, generated when absent)")
-    p.add_argument("--dataset", choices=tuple(PAPER_DATASETS), help="paper tier: which dataset --data holds")
+    p.add_argument("--dataset", choices=PAPER_DATASETS, help="paper tier: which dataset --data holds")
     p.add_argument("--out", help="results folder (default runs/reproduce/<tier>[-<dataset>])")
     p.add_argument("--figures", default="figures", help="figures folder (tables go to <figures>/tables)")
     p.add_argument("--epochs", type=int, help="quick tier: epochs per run (default 20)")
@@ -95,7 +95,9 @@ def _run_reproduce(args) -> None:
         plan, data = paper_plan(args.dataset, jobs=args.jobs), Path(args.data)
         out = Path(args.out or f"runs/reproduce/paper-{args.dataset}")
         label = f"paper tier, {plan.base.arch}, {plan.base.num_frames}x{plan.base.crop_size}², {plan.base.epochs} ep"
-        paper_dataset = PAPER_DATASETS[args.dataset]
+        from dlkdd_lite.registry import get_dataset
+
+        paper_dataset = get_dataset(args.dataset).title
     plan = _override_grid(plan, args)
     Reproduction(plan, data, out, progress=not args.quiet).run()
     written = build_figures(out, args.figures, data_root=data, headline=plan.headline,

@@ -26,10 +26,13 @@ FIGURES = {
 }
 
 
-def _close(fig) -> None:
+def _save(fig, stem: Path) -> list[Path]:
+    """Write ``fig`` as PNG + PDF and close it (figures are files here, not notebook output)."""
     import matplotlib.pyplot as plt
 
+    paths = save_figure(fig, stem)
     plt.close(fig)
+    return paths
 
 
 def build_figures(
@@ -56,15 +59,10 @@ def build_figures(
             or None (generated data): the kit's number then sits beside none of the paper's.
         classes: class names (default: ARID's when there are 11 classes, else numbers).
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     from dlkdd_lite.plots_ablation import plot_accuracy_heatmap, plot_accuracy_vs_temperature, plot_teacher_inputs
     from dlkdd_lite.plots_paper import plot_accuracy_vs_cost, plot_confusions
     from dlkdd_lite.results import final_metrics
-    from dlkdd_lite.sweep import Cell, read_results
+    from dlkdd_lite.sweep import Cell, cell_dir, read_results
 
     out, figures_dir = Path(out), Path(figures_dir)
     written: list[Path] = []
@@ -74,14 +72,10 @@ def build_figures(
     num_classes = int(results["num_classes"].iloc[0])
 
     ax = plot_accuracy_vs_temperature(results, teacher=teacher, chance=1 / num_classes)
-    written += save_figure(ax.figure, figures_dir / "fig1_temperature")
-    _close(ax.figure)
-    ax = plot_accuracy_heatmap(results)
-    written += save_figure(ax.figure, figures_dir / "fig2_heatmap")
-    _close(ax.figure)
+    written += _save(ax.figure, figures_dir / "fig1_temperature")
+    written += _save(plot_accuracy_heatmap(results).figure, figures_dir / "fig2_heatmap")
     ax = plot_teacher_inputs(pd.read_csv(out / "teacher_inputs.csv"))
-    written += save_figure(ax.figure, figures_dir / "fig3_teacher_input")
-    _close(ax.figure)
+    written += _save(ax.figure, figures_dir / "fig3_teacher_input")
 
     table = method_table(pd.read_csv(out / "methods.csv"), pd.read_csv(out / "costs.csv"))
     note = (
@@ -98,27 +92,19 @@ def build_figures(
                            title="DL-KDD: the paper's numbers and the kit's", note=source)  # fmt: skip
     written += write_table(paper_results(), figures_dir / "tables" / "paper_results", title="Published numbers")
 
-    ax = plot_accuracy_vs_cost(table)
-    written += save_figure(ax.figure, figures_dir / "fig5_accuracy_vs_cost")
-    _close(ax.figure)
+    written += _save(plot_accuracy_vs_cost(table).figure, figures_dir / "fig5_accuracy_vs_cost")
 
     if classes is None:
         from dlkdd_lite.splits import ARID_CLASSES
 
         classes = list(ARID_CLASSES) if num_classes == len(ARID_CLASSES) else [str(i) for i in range(num_classes)]
     temperature, alpha = headline
-    student_dir = out / "sweep" / "runs" / Cell(temperature, alpha, 0).name
+    student_dir = cell_dir(out / "sweep", Cell(temperature, alpha, 0))
     predictions = {"teacher (enhanced)": pd.read_csv(teacher_dir / "predictions.csv"),
                    "DL-KDD student (dark)": pd.read_csv(student_dir / "predictions.csv")}  # fmt: skip
-    fig = plot_confusions(predictions, classes)
-    written += save_figure(fig, figures_dir / "fig6_confusion")
-    _close(fig)
-
+    written += _save(plot_confusions(predictions, classes), figures_dir / "fig6_confusion")
     if data_root is not None:
-        fig = _frames_panel(Path(data_root), results, classes)
-        written += save_figure(fig, figures_dir / "fig7_dark_vs_enhanced")
-        _close(fig)
-    plt.close("all")
+        written += _save(_frames_panel(Path(data_root), results, classes), figures_dir / "fig7_dark_vs_enhanced")
     return written
 
 

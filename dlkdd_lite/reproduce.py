@@ -129,14 +129,12 @@ class Reproduction:
 
     def student(self, enhancer: str, seed: int) -> Path:
         """The headline KD student of the teacher that saw ``enhancer``."""
-        from dlkdd_lite.sweep import Cell, Sweep
+        from dlkdd_lite.sweep import Cell, cell_dir
         from dlkdd_lite.train import fit
 
         temperature, alpha = self.plan.headline
-        if enhancer == self.plan.main_enhancer:
-            return Sweep(self.out / "sweep", self.data, self.teacher(enhancer) / "checkpoint.pt").run_dir(
-                Cell(temperature, alpha, seed)
-            )
+        if enhancer == self.plan.main_enhancer:  # trained by the sweep
+            return cell_dir(self.out / "sweep", Cell(temperature, alpha, seed))
         teacher = str(self.teacher(enhancer) / "checkpoint.pt")
         config = dataclasses.replace(self.teacher_config(enhancer), role="student", seed=seed, temperature=temperature,
                                      alpha=alpha, teacher_ckpt=teacher)  # fmt: skip
@@ -189,9 +187,9 @@ class Reproduction:
     def write_tables(self) -> None:
         """``methods.csv`` and ``teacher_inputs.csv``: tidy rows (who, seed, metric, value)."""
         from dlkdd_lite.results import final_metrics
-        from dlkdd_lite.sweep import Cell, Sweep
+        from dlkdd_lite.sweep import Cell, cell_dir
 
-        sweep = Sweep(self.out / "sweep", self.data, self.teacher(self.plan.main_enhancer) / "checkpoint.pt")
+        sweep = self.out / "sweep"
         temperature, alpha = self.plan.headline
         rows, inputs = [], []
 
@@ -202,8 +200,8 @@ class Reproduction:
         add(rows, final_metrics(main), method="enhance_classify", seed=0)
         add(rows, json.loads((main / "eval_dark.json").read_text(encoding="utf-8")), method="teacher_dark", seed=0)
         for seed in self.plan.seeds:
-            add(rows, final_metrics(sweep.run_dir(Cell(temperature, 0.0, seed))), method="baseline", seed=seed)
-            add(rows, final_metrics(sweep.run_dir(Cell(temperature, alpha, seed))), method="dlkdd", seed=seed)
+            add(rows, final_metrics(cell_dir(sweep, Cell(temperature, 0.0, seed))), method="baseline", seed=seed)
+            add(rows, final_metrics(cell_dir(sweep, Cell(temperature, alpha, seed))), method="dlkdd", seed=seed)
             add(rows, final_metrics(self.out / "twostream" / f"s{seed}"), method="twostream", seed=seed)
         for enhancer in self.plan.teacher_inputs:
             add(inputs, final_metrics(self.out / "teachers" / enhancer), enhancer=enhancer, role="teacher", seed=0)

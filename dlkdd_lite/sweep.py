@@ -88,6 +88,11 @@ def make_cells(temperatures, alphas, seeds) -> list[Cell]:
     return list(cells.values())
 
 
+def cell_dir(sweep_dir: str | os.PathLike, cell: Cell) -> Path:
+    """The run folder of ``cell`` in the sweep folder ``sweep_dir``."""
+    return Path(sweep_dir) / RUNS / cell.name
+
+
 def _fingerprint(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
@@ -159,7 +164,7 @@ class Sweep:
         write_text_atomic(path, json.dumps(identity, indent=2) + "\n")
 
     def run_dir(self, cell: Cell) -> Path:
-        return self.out / RUNS / cell.name
+        return cell_dir(self.out, cell)
 
     def config(self, cell: Cell) -> RunConfig:
         return dataclasses.replace(self.base, temperature=cell.temperature, alpha=cell.alpha, seed=cell.seed)
@@ -176,7 +181,7 @@ class Sweep:
             args = ["dlkdd", "train", "--role", "student", "--config", out / "student_base.json",
                     "--data", self.data_root, "--teacher", self.teacher_ckpt,
                     "--temperature", f"{cell.temperature:g}", "--alpha", f"{cell.alpha:g}", "--seed", cell.seed,
-                    "--out", out / RUNS / cell.name, "--quiet"]  # fmt: skip
+                    "--out", cell_dir(out, cell), "--quiet"]  # fmt: skip
             lines.append(shlex.join(str(a) for a in args))
         return lines
 

@@ -115,6 +115,10 @@ def test_comparison_figures(method_rows, tmp_path):
 def test_paper_numbers_keep_their_sources_and_stay_apart_from_the_kits():
     paper = paper_results()
     assert paper["source"].str.len().min() > 10
+    from dlkdd_lite.registry import get_dataset
+
+    # `dlkdd reproduce --dataset NAME` files the kit's number under the registry's title
+    assert {get_dataset(n).title for n in ("arid", "arid1.5", "dark48")} <= set(paper["dataset"])
     top1 = paper[(paper["metric"] == "top1") & (paper["method"] == "DL-KDD")].set_index("dataset")["value"]
     assert top1.to_dict() == {"ARID v1.0": 97.64, "ARID V1.5": 88.12, "Dark-48": 52.26}
     table = paper_vs_kit({"ARID v1.0": 61.0}, kit_label="paper tier, r2plus1d_18")
