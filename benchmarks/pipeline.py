@@ -4,7 +4,7 @@ Three throughputs in clips/s, measured in one run on the same model, optimiser a
 
 - ``model_only``: training steps (forward, backward, AdamW) on up to 8 batches already on the device;
 - ``end_to_end``: the same steps fed by the DataLoader over the training split (decode cache,
-  frame sampling, shared crop and flip, both views, normalisation, collation, copy to the device);
+  frame sampling, shared crop and flip, the role's views, normalisation, collation, copy to the device);
 - ``loader_only``: the DataLoader alone, no step (the pipeline's own capacity).
 
 Target: end_to_end >= 0.9 x model_only. ``model_only`` and ``end_to_end`` are timed in turns for
@@ -13,9 +13,12 @@ Target: end_to_end >= 0.9 x model_only. ``model_only`` and ``end_to_end`` are ti
 Tiers (``--tier auto``: paper on a GPU, else quick): ``quick`` (tiny3d, 8x56x56, batch 8, no
 workers, 2 threads: the CPU quick tier) and ``paper`` (r2plus1d_18, 16x112x112, batch 32, worker
 processes, pinned memory, prefetch, persistent workers, bf16 on a GPU; quick-tier frames are
-resized to a short side of 128). Every setting can be overridden. Appends rows to benchmarks/results/pipeline.csv.
+resized to a short side of 128). Every setting can be overridden. ``--role`` picks the step and the
+views the loader builds, as ``dlkdd train`` does: ``teacher`` (CE on the enhanced view, which alone is
+built) or ``student`` (the KD step: student on the dark view, a frozen teacher of the same
+architecture on the enhanced view; both views built). Appends rows to benchmarks/results/pipeline.csv.
 
-    .venv/bin/python benchmarks/pipeline.py [--tier auto|quick|paper] [--device auto] [--epochs 3]
+    .venv/bin/python benchmarks/pipeline.py [--tier auto|quick|paper] [--role teacher|student] [--epochs 3]
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from tqdm.auto import tqdm
 
 from dlkdd_lite.datasets import DarkVideoDataset, clear_decode_cache
 from dlkdd_lite.device import autocast, grad_scaler
-from dlkdd_lite.distill import ce_step
+from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.models import build_model
 from dlkdd_lite.splits import find_split_file
 from dlkdd_lite.synth import generate_dataset
@@ -46,13 +49,22 @@ TIERS = {
 }  # fmt: skip
 
 
-def make_step(model, optimizer, device: torch.device, amp: bool):
-    """One teacher training step (CE on the enhanced view), as train.py takes it; returns the loss."""
+ROLE_VIEWS = {"teacher": ("enhanced",), "student": ("dark", "enhanced")}
+
+
+def make_step(model, optimizer, device: torch.device, amp: bool, teacher=None):
+    """One training step as train.py takes it, on a tuple of views; returns the loss.
+
+    Without ``teacher``: CE on ``(enhanced,)``. With it: the KD step on ``(dark, enhanced)``.
+    """
     scaler = grad_scaler(device, amp)
 
-    def step(clips: torch.Tensor, labels: torch.Tensor) -> float:
+    def step(views: tuple[torch.Tensor, ...], labels: torch.Tensor) -> float:
         with autocast(device, amp):
-            out = ce_step(model, clips, labels)
+            if teacher is None:
+                out = ce_step(model, views[0], labels)
+            else:
+                out = kd_step(model, teacher, *views, labels, temperature=4.0, alpha=0.7)
         optimizer.zero_grad(set_to_none=True)
         scaler.scale(out["loss"]).backward()
         scaler.step(optimizer)
@@ -62,8 +74,8 @@ def make_step(model, optimizer, device: torch.device, amp: bool):
     return step
 
 
-def model_only(step, batches: list[tuple[torch.Tensor, torch.Tensor]], device: torch.device, steps: int) -> float:
-    """clips/s of ``steps`` steps cycling over ``batches`` (clips, labels) already on the device.
+def model_only(step, batches: list[tuple[tuple, torch.Tensor]], device: torch.device, steps: int) -> float:
+    """clips/s of ``steps`` steps cycling over ``batches`` (views, labels) already on the device.
 
     Several batches, not one: a model fitted to a single batch drives its loss to zero, and the
     tiny gradients that follow (subnormal floats) slow CPUs down, which would flatter the pipeline.
@@ -76,6 +88,12 @@ def model_only(step, batches: list[tuple[torch.Tensor, torch.Tensor]], device: t
     return steps * len(batches[0][1]) / (time.perf_counter() - start)
 
 
+def to_device(batch: dict, views: tuple[str, ...], device: torch.device) -> tuple[tuple, torch.Tensor]:
+    """A loader batch as ``((view, ...), labels)`` on ``device``."""
+    clips = tuple(batch[v].to(device, non_blocking=True) for v in views)  # each (B, C, T, H, W)
+    return clips, batch["label"].to(device, non_blocking=True)
+
+
 def end_to_end(step, loader: DataLoader, device: torch.device, epochs: int, *, train: bool = True) -> float:
     """clips/s over ``epochs`` epochs of ``loader``, with (``train``) or without a step per batch."""
     seen = 0
@@ -84,8 +102,7 @@ def end_to_end(step, loader: DataLoader, device: torch.device, epochs: int, *, t
     for epoch in range(epochs):
         loader.dataset.set_epoch(epoch)
         for batch in tqdm(loader, desc=f"epoch {epoch}", leave=False):
-            clips = batch["enhanced"].to(device, non_blocking=True)
-            labels = batch["label"].to(device, non_blocking=True)
+            clips, labels = to_device(batch, loader.dataset.views, device)
             if train:
                 step(clips, labels)
             seen += len(labels)
@@ -101,6 +118,8 @@ def main() -> None:
     for name in ("arch", "frames", "crop", "batch", "workers", "short_side"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=str if name == "arch" else int, default=None,
                             help="override the tier's setting")  # fmt: skip
+    parser.add_argument("--role", choices=tuple(ROLE_VIEWS), default="teacher",
+                        help="teacher: CE on the enhanced view; student: KD step, both views")  # fmt: skip
     parser.add_argument("--epochs", type=int, default=2, help="epochs per timed round (after one warm-up epoch)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of (model only, end to end); medians kept")
     parser.add_argument("--no-cache", action="store_true", help="decode every sample from disk (no decode cache)")
@@ -119,7 +138,7 @@ def main() -> None:
     start = time.perf_counter()
     dataset = DarkVideoDataset(data, find_split_file(data, 1, "train"), train=True, num_frames=settings["frames"],
                                crop_size=settings["crop"], short_side=settings["short_side"],
-                               cache=not args.no_cache)  # fmt: skip
+                               views=ROLE_VIEWS[args.role], cache=not args.no_cache)  # fmt: skip
     fill_s = time.perf_counter() - start
     workers = settings["workers"]
     loader = DataLoader(dataset, batch_size=settings["batch"], shuffle=True, drop_last=True, num_workers=workers,
@@ -128,10 +147,13 @@ def main() -> None:
     if len(loader) == 0:
         raise SystemExit(f"{len(dataset)} training clips under {data} make no full batch of {settings['batch']}")
     model = build_model(settings["arch"], len(dataset.classes)).to(device).train()
-    step = make_step(model, torch.optim.AdamW(model.parameters(), lr=1e-3), device, amp)
+    teacher = None
+    if args.role == "student":  # a frozen teacher of the same architecture (its weights do not change the cost)
+        teacher = freeze(build_model(settings["arch"], len(dataset.classes)).to(device))
+    step = make_step(model, torch.optim.AdamW(model.parameters(), lr=1e-3), device, amp, teacher)
     batches = []  # a few batches held on the device, for the model-only steps
     for batch in loader:
-        batches.append((batch["enhanced"].to(device), batch["label"].to(device)))
+        batches.append(to_device(batch, dataset.views, device))
         if len(batches) == 8:
             break
 
@@ -143,7 +165,7 @@ def main() -> None:
     loader_only = end_to_end(step, loader, device, args.epochs, train=False)
     model_cps, e2e = statistics.median(model_runs), statistics.median(e2e_runs)
     ratio = e2e / model_cps
-    info = run_info(device, tier=args.tier, **settings, amp=amp,
+    info = run_info(device, tier=args.tier, role=args.role, **settings, amp=amp,
                     cache=not args.no_cache, epochs=args.epochs, rounds=args.rounds, notes=args.notes)  # fmt: skip
     row = {**info, "measure": "end_to_end_vs_model_only", "train_clips": len(dataset),
            "cache_fill_s": round(fill_s, 2), "model_only_cps": round(model_cps, 2),
@@ -151,7 +173,7 @@ def main() -> None:
            "end_to_end_cps": round(e2e, 2),
            "loader_only_cps": round(loader_only, 2), "value": round(ratio, 3), "target": f">= {TARGET}",
            "verdict": verdict(ratio, TARGET, at_least=True)}  # fmt: skip
-    print(f"{args.tier} tier ({settings['arch']}, {settings['frames']}x{settings['crop']}x{settings['crop']}, batch "
+    print(f"{args.tier} tier, {args.role} ({settings['arch']}, {settings['frames']}x{settings['crop']}x{settings['crop']}, batch "
           f"{settings['batch']}, {workers} workers, {info['device']}): model only {model_cps:.1f} clips/s "
           f"(range {min(model_runs):.1f}-{max(model_runs):.1f}), end to end {e2e:.1f} clips/s, loader alone "
           f"{loader_only:.1f} clips/s; end-to-end / model-only = {ratio:.3f}x "

@@ -193,7 +193,7 @@ def _run_evaluate(args) -> None:
         args.data, split_file, train=False, num_frames=config.num_frames, frame_stride=config.frame_stride,
         sampling=config.sampling, crop_size=config.crop_size, short_side=config.short_side,
         num_clips=config.eval_clips, enhancer=config.enhancer, gamma=config.gamma, norm=config.norm,
-        enhancer_weights=config.enhancer_weights,
+        enhancer_weights=config.enhancer_weights, views=("dark", "enhanced") if view == "both" else (view,),
         cache=False, progress=not args.quiet,
     )  # fmt: skip
     loader = DataLoader(dataset, batch_size=config.batch_size)

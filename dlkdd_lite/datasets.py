@@ -94,7 +94,8 @@ class DarkVideoDataset(Dataset):
 
     Each sample is ``{"dark": (C, T, H, W) float, "enhanced": (C, T, H, W) float, "label": int,
     "video_id": str}``: both views normalised with the same statistics, taken from the same
-    frames and crop. In training mode one random clip per video is drawn (temporal jitter, random
+    frames and crop. ``views`` keeps only some of them (e.g. ``("dark",)`` for a model that sees
+    only dark clips): the others are neither enhanced, copied nor normalised. In training mode one random clip per video is drawn (temporal jitter, random
     crop, horizontal flip); in evaluation mode every video yields ``num_clips`` evenly spaced
     clips with a centre crop, so that video-level accuracy can average them.
 
@@ -128,7 +129,11 @@ class DarkVideoDataset(Dataset):
         cache: bool = True,
         seed: int = 0,
         progress: bool = True,
+        views: tuple[str, ...] = ("dark", "enhanced"),
     ) -> None:
+        if not views or not set(views) <= {"dark", "enhanced"}:
+            raise ValueError(f"views must be a non-empty subset of ('dark', 'enhanced'), got {views!r}")
+        self.views = tuple(v for v in ("dark", "enhanced") if v in views)
         if norm not in NORM_STATS:
             raise ValueError(f"unknown normalisation {norm!r}; expected one of {tuple(NORM_STATS)}")
         self.root, self.train = Path(root), train
@@ -151,6 +156,8 @@ class DarkVideoDataset(Dataset):
         mean, std = NORM_STATS[norm]
         self.mean = torch.tensor(mean).view(3, 1, 1, 1)  # (C, 1, 1, 1)
         self.std = torch.tensor(std).view(3, 1, 1, 1)
+        # uint8 -> normalised float in one multiply-add: (x / 255 - mean) / std = x * scale + shift
+        self.scale, self.shift = 1 / (255 * self.std), -self.mean / self.std  # (C, 1, 1, 1)
         self.classes, self.seed, self.epoch = classes, seed, 0
 
         entries = read_split_file(split_file, classes)
@@ -173,9 +180,10 @@ class DarkVideoDataset(Dataset):
             try:
                 if cache:
                     frames = _decode_whole(path, short_side)
-                    self.enhanced.append(
-                        _enhance_whole(path, frames, self.enhance, enhancer_key, self.disk, entry.video_id)
-                    )
+                    if "enhanced" in self.views:  # the enhancer's work only where a view needs it
+                        self.enhanced.append(
+                            _enhance_whole(path, frames, self.enhance, enhancer_key, self.disk, entry.video_id)
+                        )
                     self.frames.append(frames)
                     self.lengths.append(frames.shape[0])
                 else:
@@ -217,46 +225,52 @@ class DarkVideoDataset(Dataset):
             strategy=self.sampling, train=self.train, clip_index=clip_index,
             num_clips=self.num_clips, generator=g,
         )  # fmt: skip
-        if self.frames:  # both views precomputed: crop them together, so the crop is shared
-            both = np.concatenate([self.frames[video][indices], self.enhanced[video][indices]])  # (2T, H, W, C)
-            dark, enhanced = self._crop(torch.from_numpy(both), g).chunk(2)
+        if self.frames:  # both views precomputed: one crop window for both, only the crop is copied
+            top, left, flip = self._crop_box(*self.frames[video].shape[1:3], g)
+            window = (indices, slice(top, top + self.crop_size), slice(left, left + self.crop_size))
+            source = {"dark": self.frames, "enhanced": self.enhanced}
+            clips = np.stack([source[v][video][window] for v in self.views])  # (V, T, S, S, C) uint8
+            if flip:
+                clips = clips[:, :, :, ::-1]  # W is dim 3
+            x = self._to_input(torch.from_numpy(np.ascontiguousarray(clips.transpose(0, 4, 1, 2, 3))))
+            return {**dict(zip(self.views, x)), "label": label, "video_id": video_id}  # x: (V, C, T, S, S)
+        frames = torch.from_numpy(read_clip(path, indices))  # (T, H, W, C) uint8
+        if self.short_side is not None:
+            frames = resize_short_side(frames, self.short_side)
+        if self.disk is not None and "enhanced" in self.views:  # enhanced whole videos from disk
+            whole = self.disk.load(video_id)
+            if whole is None:
+                whole = torch.from_numpy(read_clip(path))
+                if self.short_side is not None:
+                    whole = resize_short_side(whole, self.short_side)
+                whole = self.enhance(whole).numpy()
+                self.disk.save(video_id, whole)
+            both = torch.cat([frames, torch.from_numpy(np.asarray(whole[indices]))])  # (2T, H, W, C)
+            dark, enhanced = self._crop(both, g).chunk(2)
         else:
-            frames = torch.from_numpy(read_clip(path, indices))  # (T, H, W, C) uint8
-            if self.short_side is not None:
-                frames = resize_short_side(frames, self.short_side)
-            if self.disk is not None:  # enhanced whole videos from disk, computed on first use
-                whole = self.disk.load(video_id)
-                if whole is None:
-                    whole = torch.from_numpy(read_clip(path))
-                    if self.short_side is not None:
-                        whole = resize_short_side(whole, self.short_side)
-                    whole = self.enhance(whole).numpy()
-                    self.disk.save(video_id, whole)
-                both = torch.cat([frames, torch.from_numpy(np.asarray(whole[indices]))])  # (2T, H, W, C)
-                dark, enhanced = self._crop(both, g).chunk(2)
-            else:
-                dark = self._crop(frames, g)
-                enhanced = self.enhance(dark)
-        dark, enhanced = self._to_input(dark), self._to_input(enhanced)
-        return {"dark": dark, "enhanced": enhanced, "label": label, "video_id": video_id}
+            dark = self._crop(frames, g)
+            enhanced = self.enhance(dark) if "enhanced" in self.views else None
+        views = {"dark": dark, "enhanced": enhanced}
+        sample = {v: self._to_input(views[v].permute(3, 0, 1, 2).contiguous()) for v in self.views}
+        return {**sample, "label": label, "video_id": video_id}
 
-    def _crop(self, frames: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
-        """One crop (and in training one flip) for the whole clip, shared by both views."""
-        _, h, w, _ = frames.shape
+    def _crop_box(self, h: int, w: int, g: torch.Generator | None) -> tuple[int, int, bool]:
+        """(top, left, flip) of the crop shared by both views: random in training, centred otherwise."""
         size = self.crop_size
         if h < size or w < size:
             raise ValueError(f"frames {h}x{w} are smaller than crop_size {size}; set short_side >= crop_size")
-        if self.train:
-            top = int(torch.randint(h - size + 1, (1,), generator=g))
-            left = int(torch.randint(w - size + 1, (1,), generator=g))
-        else:
-            top, left = (h - size) // 2, (w - size) // 2
-        frames = frames[:, top : top + size, left : left + size]
-        if self.train and bool(torch.rand(1, generator=g) < 0.5):
-            frames = frames.flip(2)  # (T, H, W, C): W is dim 2
-        return frames
+        if not self.train:
+            return (h - size) // 2, (w - size) // 2, False
+        top = int(torch.randint(h - size + 1, (1,), generator=g))
+        left = int(torch.randint(w - size + 1, (1,), generator=g))
+        return top, left, bool(torch.rand(1, generator=g) < 0.5)
 
-    def _to_input(self, frames: torch.Tensor) -> torch.Tensor:
-        """uint8 (T, H, W, C) -> normalised float (C, T, H, W)."""
-        x = frames.permute(3, 0, 1, 2).float().div_(255)  # (C, T, H, W)
-        return (x - self.mean) / self.std
+    def _crop(self, frames: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
+        """One crop (and in training one flip) for the whole clip, shared by both views."""
+        top, left, flip = self._crop_box(frames.shape[1], frames.shape[2], g)
+        frames = frames[:, top : top + self.crop_size, left : left + self.crop_size]
+        return frames.flip(2) if flip else frames  # (T, H, W, C): W is dim 2
+
+    def _to_input(self, clips: torch.Tensor) -> torch.Tensor:
+        """uint8 (..., C, T, H, W) -> normalised float, same shape (one conversion, one multiply-add)."""
+        return clips.float().mul_(self.scale).add_(self.shift)

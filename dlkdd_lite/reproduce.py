@@ -164,7 +164,7 @@ class Reproduction:
         if not (run / "eval_dark.json").exists():
             device = resolve_device(self.plan.base.device)
             model, config = load_model(run / "checkpoint.pt", device)
-            _, test = build_datasets(config, self.data, progress=self.progress)
+            _, test = build_datasets(config, self.data, views=("dark",), progress=self.progress)
             loader = DataLoader(test, batch_size=config.batch_size)
             metrics, predictions = evaluate(model, loader, view="dark", device=device, progress=self.progress)
             write_predictions(run / "predictions_dark.csv", predictions)

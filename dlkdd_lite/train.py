@@ -37,18 +37,30 @@ MACHINERY = (
 )  # fmt: skip
 
 
-def build_datasets(config: RunConfig, data_root: str | os.PathLike, *, progress: bool = True):
-    """``(train, test)`` datasets of ``data_root``'s official split ``config.split``."""
+def role_views(config: RunConfig, train: bool) -> tuple[str, ...]:
+    """The views a role's run needs: what its model sees, plus the teacher's enhanced view in training."""
+    seen = ("dark", "enhanced") if config.input_view == "both" else (config.input_view,)
+    return ("dark", "enhanced") if train and config.role == "student" else seen
+
+
+def build_datasets(
+    config: RunConfig, data_root: str | os.PathLike, *, views: tuple[str, ...] | None = None, progress: bool = True
+):
+    """``(train, test)`` datasets of ``data_root``'s official split ``config.split``.
+
+    Each holds only the views ``config``'s role needs (``role_views``); pass ``views`` to choose
+    others, e.g. ``("dark",)`` to evaluate a teacher on dark clips.
+    """
     common = dict(
         num_frames=config.num_frames, frame_stride=config.frame_stride, sampling=config.sampling,
         crop_size=config.crop_size, short_side=config.short_side, enhancer=config.enhancer,
         enhancer_weights=config.enhancer_weights, enhanced_cache=config.enhanced_cache,
         gamma=config.gamma, norm=config.norm, cache=config.cache, seed=config.seed, progress=progress,
     )  # fmt: skip
-    train = DarkVideoDataset(data_root, find_split_file(data_root, config.split, "train"), train=True, **common)
-    test = DarkVideoDataset(
-        data_root, find_split_file(data_root, config.split, "test"), train=False, num_clips=config.eval_clips, **common
-    )
+    train = DarkVideoDataset(data_root, find_split_file(data_root, config.split, "train"), train=True,
+                             views=views or role_views(config, True), **common)  # fmt: skip
+    test = DarkVideoDataset(data_root, find_split_file(data_root, config.split, "test"), train=False,
+                            num_clips=config.eval_clips, views=views or role_views(config, False), **common)  # fmt: skip
     if len(train.classes) != config.num_classes:  # else a device-side assert deep inside the loss
         raise ValueError(
             f"{data_root} has {len(train.classes)} classes but the run has num_classes={config.num_classes}; "

@@ -62,12 +62,13 @@ def test_decode_benchmark_runs(tiny_arid, tmp_path):
     assert all(float(r["value"]) > 0 and float(r["pyav_s"]) > 0 for r in rows)
 
 
-def test_pipeline_benchmark_runs(tiny_arid, tmp_path):
+@pytest.mark.parametrize("role", ["teacher", "student"])
+def test_pipeline_benchmark_runs(tiny_arid, tmp_path, role):
     out = run_benchmark("pipeline", "--data", str(tiny_arid), "--frames", "4", "--crop", "32", "--batch", "4",
-                        "--epochs", "1", "--rounds", "1", "--results", str(tmp_path))  # fmt: skip
-    assert "end-to-end / model-only" in out
+                        "--epochs", "1", "--rounds", "1", "--role", role, "--results", str(tmp_path))  # fmt: skip
+    assert "end-to-end / model-only" in out and f"quick tier, {role}" in out
     (row,) = read_rows(tmp_path / "pipeline.csv")
-    assert row["tier"] == "quick" and row["arch"] == "tiny3d" and row["batch"] == "4"
+    assert row["tier"] == "quick" and row["arch"] == "tiny3d" and row["batch"] == "4" and row["role"] == role
     assert row["train_clips"] == "22" and row["device"].startswith("cpu")
     assert float(row["value"]) == pytest.approx(float(row["end_to_end_cps"]) / float(row["model_only_cps"]), abs=2e-3)
 

@@ -118,3 +118,50 @@ def test_enhanced_videos_cached_on_disk_by_enhancer_config(tiny_arid, tmp_path):
     other = make(tiny_arid, "test", num_clips=2, gamma=2.2, enhanced_cache=tmp_path)  # another key, another folder
     assert other.enhanced[1].max() > 0 and len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
     clear_decode_cache()
+
+
+@pytest.mark.parametrize("cache", [True, False])
+@pytest.mark.parametrize("subset", ["train", "test"])
+def test_views_keeps_only_the_chosen_views_and_they_match(tiny_arid, cache, subset):
+    both = make(tiny_arid, subset, cache=cache, num_clips=2)
+    for views in (("dark",), ("enhanced",), ("enhanced", "dark")):
+        only = make(tiny_arid, subset, cache=cache, num_clips=2, views=views)
+        for index in (0, 7):
+            sample = only[index]
+            assert set(sample) == {*views, "label", "video_id"}
+            for view in views:  # the same frames, crop, flip and normalisation as with both views
+                assert torch.equal(sample[view], both[index][view])
+
+
+def test_a_dark_only_dataset_never_enhances(tiny_arid, tmp_path):
+    from dlkdd_lite.datasets import clear_decode_cache
+
+    clear_decode_cache()
+    ds = make(tiny_arid, "test", views=("dark",), enhanced_cache=tmp_path)
+    assert ds.enhanced == [] and not list(tmp_path.glob("**/*.npy"))
+    streamed = make(tiny_arid, "test", views=("dark",), cache=False, enhanced_cache=tmp_path)
+    assert set(streamed[3]) == {"dark", "label", "video_id"} and not list(tmp_path.glob("**/*.npy"))
+
+
+@pytest.mark.parametrize("views", [(), ("bright",), "dark"])
+def test_bad_views_are_named(tiny_arid, views):
+    with pytest.raises(ValueError, match="views must be a non-empty subset"):
+        make(tiny_arid, views=views)
+
+
+def test_build_datasets_gives_each_role_its_views(tiny_arid, tmp_path):
+    from dlkdd_lite.config import RunConfig
+    from dlkdd_lite.train import build_datasets
+
+    expected = {  # (train, test)
+        "teacher": (("enhanced",), ("enhanced",)),
+        "baseline": (("dark",), ("dark",)),
+        "student": (("dark", "enhanced"), ("dark",)),
+        "twostream": (("dark", "enhanced"), ("dark", "enhanced")),
+    }
+    for role, views in expected.items():
+        config = RunConfig(role=role, num_frames=4, crop_size=48, teacher_ckpt="t.pt" if role == "student" else "")
+        train, test = build_datasets(config, tiny_arid, progress=False)
+        assert (train.views, test.views) == views, role
+    train, test = build_datasets(RunConfig(), tiny_arid, views=("dark",), progress=False)
+    assert train.views == test.views == ("dark",)

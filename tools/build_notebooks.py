@@ -597,7 +597,7 @@ from dlkdd_lite.train import build_datasets
 
 device = resolve_device("auto")
 teacher, teacher_config = load_model(teacher_dir / "checkpoint.pt", device)
-_, test_set = build_datasets(teacher_config, DATA_DIR)  # the test split, dark and enhanced views
+_, test_set = build_datasets(teacher_config, DATA_DIR, views=("dark",))  # the test split's dark clips
 loader = DataLoader(test_set, batch_size=teacher_config.batch_size)
 on_dark, _ = evaluate(teacher, loader, view="dark", device=device)
 print(f"teacher video accuracy: enhanced {metrics['video_acc1']:.1%}, dark {on_dark['video_acc1']:.1%}")
