@@ -3,8 +3,9 @@
 Three throughputs in clips/s, measured in one run on the same model, optimiser and settings:
 
 - ``model_only``: training steps (forward, backward, AdamW) on up to 8 batches already on the device;
-- ``end_to_end``: the same steps fed by the DataLoader over the training split (decode cache,
-  frame sampling, shared crop and flip, the role's views, normalisation, collation, copy to the device);
+- ``end_to_end``: the same steps fed by the DataLoader over the training split, built as training
+  builds it (``datasets.batch_loader``: decode cache, frame sampling, shared crop and flip, the
+  role's views written straight into the batch, normalisation, copy to the device);
 - ``loader_only``: the DataLoader alone, no step (the pipeline's own capacity).
 
 Target: end_to_end >= 0.9 x model_only. ``model_only`` and ``end_to_end`` are timed in turns for
@@ -31,10 +32,10 @@ from pathlib import Path
 
 import torch
 from common import ROOT, add_run_arguments, append_rows, run_info, start_torch, synchronize, verdict
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, RandomSampler
 from tqdm.auto import tqdm
 
-from dlkdd_lite.datasets import DarkVideoDataset, clear_decode_cache
+from dlkdd_lite.datasets import DarkVideoDataset, batch_loader, clear_decode_cache
 from dlkdd_lite.device import autocast, grad_scaler
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.models import build_model
@@ -141,9 +142,9 @@ def main() -> None:
                                views=ROLE_VIEWS[args.role], cache=not args.no_cache)  # fmt: skip
     fill_s = time.perf_counter() - start
     workers = settings["workers"]
-    loader = DataLoader(dataset, batch_size=settings["batch"], shuffle=True, drop_last=True, num_workers=workers,
-                        pin_memory=device.type == "cuda", persistent_workers=workers > 0,
-                        prefetch_factor=4 if workers > 0 else None)  # fmt: skip
+    loader = batch_loader(dataset, settings["batch"], sampler=RandomSampler(dataset), drop_last=True,
+                          num_workers=workers, pin_memory=device.type == "cuda", persistent_workers=workers > 0,
+                          prefetch_factor=4 if workers > 0 else None)  # fmt: skip
     if len(loader) == 0:
         raise SystemExit(f"{len(dataset)} training clips under {data} make no full batch of {settings['batch']}")
     model = build_model(settings["arch"], len(dataset.classes)).to(device).train()
@@ -173,7 +174,8 @@ def main() -> None:
            "end_to_end_cps": round(e2e, 2),
            "loader_only_cps": round(loader_only, 2), "value": round(ratio, 3), "target": f">= {TARGET}",
            "verdict": verdict(ratio, TARGET, at_least=True)}  # fmt: skip
-    print(f"{args.tier} tier, {args.role} ({settings['arch']}, {settings['frames']}x{settings['crop']}x{settings['crop']}, batch "
+    size = f"{settings['frames']}x{settings['crop']}x{settings['crop']}"
+    print(f"{args.tier} tier, {args.role} ({settings['arch']}, {size}, batch "
           f"{settings['batch']}, {workers} workers, {info['device']}): model only {model_cps:.1f} clips/s "
           f"(range {min(model_runs):.1f}-{max(model_runs):.1f}), end to end {e2e:.1f} clips/s, loader alone "
           f"{loader_only:.1f} clips/s; end-to-end / model-only = {ratio:.3f}x "

@@ -171,10 +171,8 @@ def _run_train(args) -> None:
 
 
 def _run_evaluate(args) -> None:
-    from torch.utils.data import DataLoader
-
     from dlkdd_lite.checkpoint import load_model
-    from dlkdd_lite.datasets import DarkVideoDataset
+    from dlkdd_lite.datasets import DarkVideoDataset, batch_loader
     from dlkdd_lite.device import resolve_device
     from dlkdd_lite.evaluate import evaluate
     from dlkdd_lite.results import write_predictions
@@ -196,7 +194,7 @@ def _run_evaluate(args) -> None:
         enhancer_weights=config.enhancer_weights, views=("dark", "enhanced") if view == "both" else (view,),
         cache=False, progress=not args.quiet,
     )  # fmt: skip
-    loader = DataLoader(dataset, batch_size=config.batch_size)
+    loader = batch_loader(dataset, config.batch_size)
     metrics, predictions = evaluate(model, loader, view=view, device=device, amp=config.amp,
                                     progress=not args.quiet)  # fmt: skip
     if args.predictions:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch.utils.data import Dataset
+from torch.utils.data import BatchSampler, DataLoader, Dataset, Sampler, SequentialSampler
 from tqdm.auto import tqdm
 
 from dlkdd_lite.enhance import build_enhancer
@@ -35,6 +35,8 @@ NORM_STATS = {
 
 # Decoded videos shared by every cached dataset in this process, keyed by file identity and size:
 # notebook 04 trains six models on the same clips, and decoding dominates the quick tier's time.
+# Each is a (T, H, W, C) view of channel-planar memory (C, T, H, W): a clip's crop then comes out
+# in the model's layout in one copy (see _planar).
 _DECODED: dict[tuple, np.ndarray] = {}
 
 
@@ -54,8 +56,13 @@ def _decode_whole(path: Path, short_side: int | None) -> np.ndarray:
         frames = torch.from_numpy(read_clip(path))
         if short_side is not None:
             frames = resize_short_side(frames, short_side)
-        _DECODED[key] = frames.numpy()
+        _DECODED[key] = _planar(frames.numpy())
     return _DECODED[key]
+
+
+def _planar(frames: np.ndarray) -> np.ndarray:
+    """uint8 (T, H, W, C) -> the same values as a (T, H, W, C) view of C-contiguous (C, T, H, W) memory."""
+    return np.ascontiguousarray(np.moveaxis(frames, -1, 0)).transpose(1, 2, 3, 0)
 
 
 def _enhance_whole(path: Path, frames: np.ndarray, enhance, enhancer_key: tuple, disk, video_id: str) -> np.ndarray:
@@ -67,8 +74,16 @@ def _enhance_whole(path: Path, frames: np.ndarray, enhance, enhancer_key: tuple,
             cached = enhance(torch.from_numpy(np.asarray(frames))).numpy()
             if disk is not None:
                 disk.save(video_id, cached)
-        _DECODED[key] = np.asarray(cached)
+        _DECODED[key] = _planar(np.asarray(cached))
     return _DECODED[key]
+
+
+def _as_slice(indices: np.ndarray) -> slice | np.ndarray:
+    """Evenly spaced increasing frame numbers as a slice (indexing then makes a view, not a copy)."""
+    step = int(indices[1] - indices[0]) if len(indices) > 1 else 1
+    if step > 0 and np.array_equal(indices, indices[0] + step * np.arange(len(indices))):
+        return slice(int(indices[0]), int(indices[-1]) + 1, step)
+    return indices
 
 
 def resize_short_side(frames: torch.Tensor, short_side: int) -> torch.Tensor:
@@ -95,9 +110,10 @@ class DarkVideoDataset(Dataset):
     Each sample is ``{"dark": (C, T, H, W) float, "enhanced": (C, T, H, W) float, "label": int,
     "video_id": str}``: both views normalised with the same statistics, taken from the same
     frames and crop. ``views`` keeps only some of them (e.g. ``("dark",)`` for a model that sees
-    only dark clips): the others are neither enhanced, copied nor normalised. In training mode one random clip per video is drawn (temporal jitter, random
-    crop, horizontal flip); in evaluation mode every video yields ``num_clips`` evenly spaced
-    clips with a centre crop, so that video-level accuracy can average them.
+    only dark clips): the others are neither enhanced, copied nor normalised. A list of indices
+    gives a whole batch (``batch_loader``). In training mode one random clip per video is drawn
+    (temporal jitter, random crop, horizontal flip); in evaluation mode every video yields
+    ``num_clips`` evenly spaced clips with a centre crop, so that video-level accuracy can average them.
 
     Randomness is a pure function of (seed, epoch, index): the same clip comes out whatever the
     number of worker processes. Call ``set_epoch`` once per epoch.
@@ -156,7 +172,7 @@ class DarkVideoDataset(Dataset):
         mean, std = NORM_STATS[norm]
         self.mean = torch.tensor(mean).view(3, 1, 1, 1)  # (C, 1, 1, 1)
         self.std = torch.tensor(std).view(3, 1, 1, 1)
-        # uint8 -> normalised float in one multiply-add: (x / 255 - mean) / std = x * scale + shift
+        # [0, 255] -> normalised in one multiply-add: (x / 255 - mean) / std = x * scale + shift
         self.scale, self.shift = 1 / (255 * self.std), -self.mean / self.std  # (C, 1, 1, 1)
         self.classes, self.seed, self.epoch = classes, seed, 0
 
@@ -216,7 +232,24 @@ class DarkVideoDataset(Dataset):
         g.manual_seed(int(np.random.SeedSequence([self.seed, self.epoch, index]).generate_state(1)[0]))
         return g
 
-    def __getitem__(self, index: int) -> dict:
+    def __getitem__(self, index: int | list[int]) -> dict:
+        """One sample, or with a list of indices one batch: ``{view: (B, C, T, H, W), "label": (B,)
+        int64, "video_id": [str] * B}``, what ``default_collate`` makes of those samples, value for value
+        (see ``batch_loader``)."""
+        batch = list(index) if isinstance(index, list) else [index]
+        x = {view: torch.empty((len(batch), 3, self.num_frames, self.crop_size, self.crop_size)) for view in self.views}
+        labels, video_ids = [], []
+        for i, item in enumerate(batch):
+            label, video_id = self._fill(item, [x[view][i] for view in self.views])
+            labels.append(label)
+            video_ids.append(video_id)
+        x = {view: self._to_input(clips) for view, clips in x.items()}  # one multiply-add per view and batch
+        if isinstance(index, list):
+            return {**x, "label": torch.tensor(labels, dtype=torch.int64), "video_id": video_ids}
+        return {**{view: clips[0] for view, clips in x.items()}, "label": labels[0], "video_id": video_ids[0]}
+
+    def _fill(self, index: int, outs: list[torch.Tensor]) -> tuple[int, str]:
+        """Write clip ``index``'s views, as float in [0, 255], into ``outs`` (each (C, T, S, S)); its label and id."""
         video, clip_index = divmod(index, self.num_clips)
         path, label, video_id = self.videos[video]
         g = self._generator(index) if self.train else None
@@ -225,15 +258,15 @@ class DarkVideoDataset(Dataset):
             strategy=self.sampling, train=self.train, clip_index=clip_index,
             num_clips=self.num_clips, generator=g,
         )  # fmt: skip
-        if self.frames:  # both views precomputed: one crop window for both, only the crop is copied
+        if self.frames:  # views precomputed: one crop window for all, only the crop is copied
             top, left, flip = self._crop_box(*self.frames[video].shape[1:3], g)
-            window = (indices, slice(top, top + self.crop_size), slice(left, left + self.crop_size))
+            size = self.crop_size
+            window = (slice(None), _as_slice(indices), slice(top, top + size), slice(left, left + size))
             source = {"dark": self.frames, "enhanced": self.enhanced}
-            clips = np.stack([source[v][video][window] for v in self.views])  # (V, T, S, S, C) uint8
-            if flip:
-                clips = clips[:, :, :, ::-1]  # W is dim 3
-            x = self._to_input(torch.from_numpy(np.ascontiguousarray(clips.transpose(0, 4, 1, 2, 3))))
-            return {**dict(zip(self.views, x)), "label": label, "video_id": video_id}  # x: (V, C, T, S, S)
+            for out, view in zip(outs, self.views):
+                crop = torch.from_numpy(source[view][video].transpose(3, 0, 1, 2)[window])  # (C, T, S, S) uint8
+                out.copy_(crop.flip(-1) if flip else crop)  # to float, flipped along W
+            return label, video_id
         frames = torch.from_numpy(read_clip(path, indices))  # (T, H, W, C) uint8
         if self.short_side is not None:
             frames = resize_short_side(frames, self.short_side)
@@ -251,8 +284,9 @@ class DarkVideoDataset(Dataset):
             dark = self._crop(frames, g)
             enhanced = self.enhance(dark) if "enhanced" in self.views else None
         views = {"dark": dark, "enhanced": enhanced}
-        sample = {v: self._to_input(views[v].permute(3, 0, 1, 2).contiguous()) for v in self.views}
-        return {**sample, "label": label, "video_id": video_id}
+        for out, view in zip(outs, self.views):
+            out.copy_(views[view].permute(3, 0, 1, 2))  # (C, T, S, S)
+        return label, video_id
 
     def _crop_box(self, h: int, w: int, g: torch.Generator | None) -> tuple[int, int, bool]:
         """(top, left, flip) of the crop shared by both views: random in training, centred otherwise."""
@@ -272,5 +306,20 @@ class DarkVideoDataset(Dataset):
         return frames.flip(2) if flip else frames  # (T, H, W, C): W is dim 2
 
     def _to_input(self, clips: torch.Tensor) -> torch.Tensor:
-        """uint8 (..., C, T, H, W) -> normalised float, same shape (one conversion, one multiply-add)."""
-        return clips.float().mul_(self.scale).add_(self.shift)
+        """float (..., C, T, H, W) in [0, 255] -> normalised, in place (one multiply-add)."""
+        return clips.mul_(self.scale).add_(self.shift)
+
+
+def batch_loader(
+    dataset: Dataset, batch_size: int, *, sampler: Sampler | None = None, drop_last: bool = False, **kwargs
+) -> DataLoader:
+    """A DataLoader that asks ``dataset`` for whole batches (``dataset[[i, j, ...]]``) instead of clips.
+
+    It yields what ``DataLoader(dataset, batch_size, sampler=sampler, drop_last=drop_last)`` yields,
+    without the per-clip tensors and the collation copy: the dataset writes each clip straight
+    into its batch (PyTorch's "disable automatic batching" mode). ``dataset`` is a
+    ``DarkVideoDataset`` or a wrapper that passes lists of indices through (``Subset``,
+    ``EpochView``). ``kwargs`` go to the DataLoader (workers, pinned memory, generator, ...).
+    """
+    sampler = SequentialSampler(dataset) if sampler is None else sampler
+    return DataLoader(dataset, batch_size=None, sampler=BatchSampler(sampler, batch_size, drop_last), **kwargs)

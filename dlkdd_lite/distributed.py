@@ -188,8 +188,15 @@ class EpochView(Dataset):
     def __len__(self) -> int:
         return len(self.dataset)
 
-    def __getitem__(self, key: tuple[int, int]) -> dict:
-        epoch, index = key
+    def __getitem__(self, key: tuple[int, int] | list[tuple[int, int]]) -> dict:
+        """One ``(epoch, index)`` pair, or a list of them (one epoch) for a whole batch."""
+        if isinstance(key, list):
+            epochs = {epoch for epoch, _ in key}
+            if len(epochs) != 1:
+                raise ValueError(f"a batch must come from one epoch, got epochs {sorted(epochs)}")
+            (epoch,), index = epochs, [i for _, i in key]
+        else:
+            epoch, index = key
         if getattr(self.dataset, "epoch", None) != epoch:
             self.dataset.set_epoch(epoch)
         return self.dataset[index]

@@ -152,9 +152,8 @@ class Reproduction:
 
     def teacher_on_dark(self) -> Path:
         """The main teacher evaluated on dark clips (its enhancer removed): ``eval_dark.json``."""
-        from torch.utils.data import DataLoader
-
         from dlkdd_lite.checkpoint import load_model
+        from dlkdd_lite.datasets import batch_loader
         from dlkdd_lite.device import resolve_device
         from dlkdd_lite.evaluate import evaluate
         from dlkdd_lite.results import write_predictions
@@ -165,7 +164,7 @@ class Reproduction:
             device = resolve_device(self.plan.base.device)
             model, config = load_model(run / "checkpoint.pt", device)
             _, test = build_datasets(config, self.data, views=("dark",), progress=self.progress)
-            loader = DataLoader(test, batch_size=config.batch_size)
+            loader = batch_loader(test, config.batch_size)
             metrics, predictions = evaluate(model, loader, view="dark", device=device, progress=self.progress)
             write_predictions(run / "predictions_dark.csv", predictions)
             write_text_atomic(run / "eval_dark.json", json.dumps(metrics, indent=2) + "\n")

@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.checkpoint import build_run_model, load_checkpoint, load_model, save_checkpoint
 from dlkdd_lite.config import RunConfig
-from dlkdd_lite.datasets import DarkVideoDataset
+from dlkdd_lite.datasets import DarkVideoDataset, batch_loader
 from dlkdd_lite.device import autocast, cuda_tuning, grad_scaler, rng_state, set_rng_state
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.distributed import EpochSampler, EpochView, World, join_world, rank_seed
@@ -57,10 +57,10 @@ def build_datasets(
         enhancer_weights=config.enhancer_weights, enhanced_cache=config.enhanced_cache,
         gamma=config.gamma, norm=config.norm, cache=config.cache, seed=config.seed, progress=progress,
     )  # fmt: skip
-    train = DarkVideoDataset(data_root, find_split_file(data_root, config.split, "train"), train=True,
-                             views=views or role_views(config, True), **common)  # fmt: skip
-    test = DarkVideoDataset(data_root, find_split_file(data_root, config.split, "test"), train=False,
-                            num_clips=config.eval_clips, views=views or role_views(config, False), **common)  # fmt: skip
+    split = lambda subset: find_split_file(data_root, config.split, subset)  # noqa: E731
+    train = DarkVideoDataset(data_root, split("train"), train=True, views=views or role_views(config, True), **common)
+    test = DarkVideoDataset(data_root, split("test"), train=False, num_clips=config.eval_clips,
+                            views=views or role_views(config, False), **common)  # fmt: skip
     if len(train.classes) != config.num_classes:  # else a device-side assert deep inside the loss
         raise ValueError(
             f"{data_root} has {len(train.classes)} classes but the run has num_classes={config.num_classes}; "
@@ -111,15 +111,16 @@ def build_loaders(
             f"{world.size} processes; choose a multiple of {world.size}"
         )
     batch_size = config.batch_size // world.size
-    common = dict(batch_size=batch_size, num_workers=config.num_workers, pin_memory=world.device.type == "cuda")
+    common = dict(num_workers=config.num_workers, pin_memory=world.device.type == "cuda")
     if config.num_workers > 0:  # start the workers once, each keeping prefetch_factor batches ready
         common.update(persistent_workers=True, prefetch_factor=config.prefetch_factor)
     sampler = EpochSampler(train_set, seed=config.seed, rank=world.rank, world_size=world.size)
-    # Their own generators: the loaders never draw from torch's global RNG, which feeds dropout.
-    train = DataLoader(EpochView(train_set), sampler=sampler, drop_last=len(sampler) > batch_size,
-                       generator=torch.Generator().manual_seed(config.seed), **common)  # fmt: skip
+    # Batches built whole by the dataset (batch_loader); their own generators: the loaders never
+    # draw from torch's global RNG, which feeds dropout.
+    train = batch_loader(EpochView(train_set), batch_size, sampler=sampler, drop_last=len(sampler) > batch_size,
+                         generator=torch.Generator().manual_seed(config.seed), **common)  # fmt: skip
     shard = world.shard_videos(test_set, len(test_set.videos), test_set.num_clips)
-    test = DataLoader(shard, shuffle=False, generator=torch.Generator().manual_seed(config.seed), **common)
+    test = batch_loader(shard, batch_size, generator=torch.Generator().manual_seed(config.seed), **common)
     return train, sampler, test
 
 

@@ -165,3 +165,30 @@ def test_build_datasets_gives_each_role_its_views(tiny_arid, tmp_path):
         assert (train.views, test.views) == views, role
     train, test = build_datasets(RunConfig(), tiny_arid, views=("dark",), progress=False)
     assert train.views == test.views == ("dark",)
+
+
+@pytest.mark.parametrize("cache", [True, False])
+@pytest.mark.parametrize("subset", ["train", "test"])
+def test_batch_loader_yields_what_the_default_collation_does(tiny_arid, cache, subset):
+    from dlkdd_lite.datasets import batch_loader
+
+    ds = make(tiny_arid, subset, cache=cache, num_clips=2, views=("enhanced", "dark") if cache else ("dark",))
+    plain, batched = list(DataLoader(ds, batch_size=5)), list(batch_loader(ds, 5))
+    assert len(plain) == len(batched) == -(-len(ds) // 5)
+    for a, b in zip(plain, batched):
+        assert set(a) == set(b) and a["video_id"] == b["video_id"]
+        for key in set(a) - {"video_id"}:
+            assert a[key].dtype == b[key].dtype and torch.equal(a[key], b[key]), key
+    assert len(list(batch_loader(ds, 5, drop_last=True))) == len(ds) // 5
+
+
+def test_epoch_view_batches_come_from_one_epoch(tiny_arid):
+    from dlkdd_lite.distributed import EpochView
+
+    ds = make(tiny_arid)
+    view = EpochView(ds)
+    batch = view[[(1, 3), (1, 0)]]
+    ds.set_epoch(1)
+    assert torch.equal(batch["dark"][0], ds[3]["dark"]) and batch["label"].tolist() == [ds[3]["label"], ds[0]["label"]]
+    with pytest.raises(ValueError, match="one epoch, got epochs \\[0, 1\\]"):
+        view[[(0, 3), (1, 0)]]
