@@ -46,7 +46,7 @@ def _add_train(sub) -> None:
     p.add_argument("--norm", choices=NORMS)
     for name, kind in [("temperature", float), ("alpha", float), ("epochs", int), ("seed", int),
                        ("batch-size", int), ("lr", float), ("weight-decay", float), ("num-frames", int),
-                       ("frame-stride", int), ("crop-size", int), ("short-side", int), ("eval-clips", int),
+                       ("frame-stride", int), ("crop-size", int), ("short-side", int), ("eval-clips", int), ("eval-every", int),
                        ("gamma", float), ("split", int), ("num-workers", int), ("num-classes", int),
                        ("prefetch-factor", int)]:  # fmt: skip
         p.add_argument(f"--{name}", type=kind)

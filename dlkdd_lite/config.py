@@ -46,6 +46,7 @@ class RunConfig:
     short_side: int | None = None  # resize so the short side is this many pixels (None: keep)
     crop_size: int = 56
     eval_clips: int = 3  # clips per video at evaluation; video accuracy averages their softmax
+    eval_every: int = 1  # evaluate on the test split every this many epochs, and after the last
     enhancer: str = "gamma"
     gamma: float = 1.8
     enhancer_weights: str | None = None  # Zero-DCE weights for enhancer "zerodce"
@@ -95,7 +96,8 @@ class RunConfig:
         )
         check(0.0 <= self.alpha <= 1.0, f"alpha (the KD loss weight) must be in [0, 1], got {self.alpha}")
         check(math.isfinite(self.gamma) and self.gamma > 0, f"gamma must be > 0 (>1 brightens), got {self.gamma}")
-        for name in ("num_classes", "num_frames", "frame_stride", "crop_size", "eval_clips", "epochs", "batch_size"):
+        for name in ("num_classes", "num_frames", "frame_stride", "crop_size", "eval_clips", "eval_every", "epochs",
+                     "batch_size"):  # fmt: skip
             value = getattr(self, name)
             check(isinstance(value, int) and value >= 1, f"{name} must be an integer >= 1, got {value!r}")
         check(self.num_classes >= 2, f"num_classes must be >= 2, got {self.num_classes}")

@@ -32,8 +32,9 @@ from dlkdd_lite.teacher_memo import TeacherMemo, checkpoint_identity
 CHECKPOINT = "checkpoint.pt"
 # Settings that change how fast a run goes, not what it computes (beyond the last bits of floating
 # point): a run may resume with different ones.
+# eval_every changes which epochs metrics.csv has test rows for, not the weights.
 MACHINERY = (
-    "device", "num_workers", "prefetch_factor", "cache", "enhanced_cache", "channels_last", "compile",
+    "device", "num_workers", "prefetch_factor", "cache", "enhanced_cache", "channels_last", "compile", "eval_every",
 )  # fmt: skip
 
 
@@ -225,17 +226,23 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
         scheduler.step()
         train_metrics["seconds"] = time.perf_counter() - start
         train_metrics["lr"] = optimizer.param_groups[0]["lr"]
-        metrics, predictions = _evaluate(net, test_loader, test_set, config, world, progress)
+        evaluated = (epoch + 1) % config.eval_every == 0 or epoch + 1 == config.epochs
+        if evaluated:
+            metrics, predictions = _evaluate(net, test_loader, test_set, config, world, progress)
+        else:  # the draws an evaluation makes, so that eval_every does not change the dropout masks
+            _evaluation_draws()
         rng = world.gather(rng_state(device))
         if world.is_main:
             writer.write(epoch, "train", train_metrics)
-            writer.write(epoch, "test", metrics)
+            if evaluated:
+                writer.write(epoch, "test", metrics)
             save_checkpoint(out / CHECKPOINT, {
                 "config": config.to_dict(), "model": net.state_dict(), "optimizer": optimizer.state_dict(),
                 "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(), "epoch": epoch,
                 "rng": rng[0]["cpu"], "rng_ranks": rng,
             })  # fmt: skip
-            epochs.set_postfix(loss=f"{train_metrics['loss']:.3f}", video_acc1=f"{metrics['video_acc1']:.3f}")
+            shown = {"video_acc1": f"{metrics['video_acc1']:.3f}"} if metrics else {}
+            epochs.set_postfix(loss=f"{train_metrics['loss']:.3f}", **shown)
         world.barrier()
 
     if not predictions:  # resumed a run whose last epoch was done but not marked finished
@@ -258,12 +265,16 @@ def _restore_rng(state: dict, config: RunConfig, world: World) -> None:
         torch.manual_seed(rank_seed(config.seed + state["epoch"] + 1, world.rank))
 
 
-def _evaluate(net, loader, test_set, config: RunConfig, world: World, progress: bool):
-    world.sync_buffers(net)
+def _evaluation_draws() -> None:
     # Earlier versions' evaluation loader drew its workers' seed from torch's global RNG twice a
     # pass (tqdm.auto makes an iterator of its own); drawing as often keeps their dropout masks.
     for _ in range(2):
         torch.empty((), dtype=torch.int64).random_()
+
+
+def _evaluate(net, loader, test_set, config: RunConfig, world: World, progress: bool):
+    world.sync_buffers(net)
+    _evaluation_draws()
     metrics, predictions = evaluate(
         net, loader, view=config.input_view, device=world.device, amp=config.amp, progress=progress,
         memory_format=_memory_format(config), gather=world.gather,

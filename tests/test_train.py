@@ -84,6 +84,23 @@ def test_student_learns_from_the_frozen_teacher(teacher_run, tiny_arid, tmp_path
     assert list(summary["role"]) == ["student"] and "video_acc1" in summary
 
 
+def test_eval_every_skips_evaluations_but_not_what_is_learned(teacher_run, tiny_arid, tmp_path):
+    """Evaluating every 2nd epoch (and after the last) changes metrics.csv's test rows, not the weights."""
+    teacher_out, _ = teacher_run
+    config = RunConfig(role="student", teacher_ckpt=str(teacher_out / "checkpoint.pt"), **{**FAST, "epochs": 3})
+    every = fit(config, tiny_arid, tmp_path / "every", progress=False)
+    sparse = RunConfig(**{**config.to_dict(), "eval_every": 2})
+    assert fit(sparse, tiny_arid, tmp_path / "sparse", progress=False) == every
+    a = load_checkpoint(tmp_path / "every" / "checkpoint.pt")["model"]
+    b = load_checkpoint(tmp_path / "sparse" / "checkpoint.pt")["model"]
+    assert all(torch.equal(a[key], b[key]) for key in a)
+    rows = pd.read_csv(tmp_path / "sparse" / "metrics.csv")
+    assert sorted(set(rows[rows.split == "test"].epoch)) == [1, 2]
+    assert sorted(set(rows[rows.split == "train"].epoch)) == [0, 1, 2]
+    with pytest.raises(ValueError, match="eval_every must be an integer >= 1"):
+        RunConfig(eval_every=0)
+
+
 def test_student_refuses_a_mismatched_teacher(teacher_run, tiny_arid, tmp_path):
     teacher_out, _ = teacher_run
     config = RunConfig(role="student", teacher_ckpt=str(teacher_out / "checkpoint.pt"), gamma=2.5, **FAST)
