@@ -46,9 +46,9 @@ def _add_train(sub) -> None:
     p.add_argument("--norm", choices=NORMS)
     for name, kind in [("temperature", float), ("alpha", float), ("epochs", int), ("seed", int),
                        ("batch-size", int), ("lr", float), ("weight-decay", float), ("num-frames", int),
-                       ("frame-stride", int), ("crop-size", int), ("short-side", int), ("eval-clips", int), ("eval-every", int),
-                       ("gamma", float), ("split", int), ("num-workers", int), ("num-classes", int),
-                       ("prefetch-factor", int)]:  # fmt: skip
+                       ("frame-stride", int), ("crop-size", int), ("short-side", int), ("eval-clips", int),
+                       ("eval-every", int), ("gamma", float), ("split", int), ("num-workers", int),
+                       ("num-classes", int), ("prefetch-factor", int)]:  # fmt: skip
         p.add_argument(f"--{name}", type=kind)
     p.add_argument("--enhancer", choices=ENHANCERS)
     p.add_argument("--enhancer-weights", help="Zero-DCE weights for --enhancer zerodce")

@@ -40,7 +40,8 @@ def _add_reproduce(sub) -> None:
     p.add_argument(
         "--teacher-inputs", help="enhancers of the teacher-input ablation (default: none,gamma,histeq,zerodce)"
     )
-    p.add_argument("--jobs", type=int, default=1, help="sweep cells trained at once")
+    p.add_argument("--jobs", type=int, help="runs trained at once, in worker processes (default: quick "
+                   "min(2, CPUs), one thread each; paper 1)")  # fmt: skip
     p.add_argument("--quiet", action="store_true")
 
 
@@ -53,7 +54,7 @@ def _run_sweep(args) -> None:
     temperatures = parse_values(args.temperatures, "temperatures")
     alphas = parse_values(args.alphas, "alphas")
     seeds = parse_values(args.seeds, "seeds", int)
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise ValueError(f"--jobs must be >= 1, got {args.jobs}")
     base = None
     if args.config or args.epochs:
@@ -79,6 +80,8 @@ def _run_reproduce(args) -> None:
     from dlkdd_lite.figures import build_figures
     from dlkdd_lite.reproduce import Reproduction, paper_plan, quick_plan
 
+    if args.jobs is not None and args.jobs < 1:
+        raise ValueError(f"--jobs must be >= 1, got {args.jobs}")
     start = time.perf_counter()
     if args.tier == "quick":
         plan = quick_plan(epochs=args.epochs or 20, jobs=args.jobs)
@@ -92,7 +95,7 @@ def _run_reproduce(args) -> None:
     else:
         if not args.data or not args.dataset:
             raise ValueError("--tier paper needs --data DIR and --dataset (arid, arid1.5 or dark48)")
-        plan, data = paper_plan(args.dataset, jobs=args.jobs), Path(args.data)
+        plan, data = paper_plan(args.dataset, jobs=args.jobs or 1), Path(args.data)
         out = Path(args.out or f"runs/reproduce/paper-{args.dataset}")
         label = f"paper tier, {plan.base.arch}, {plan.base.num_frames}x{plan.base.crop_size}², {plan.base.epochs} ep"
         from dlkdd_lite.registry import get_dataset

@@ -8,22 +8,20 @@ from the run folders. Training itself is ``train.fit``; figures are plots_ablati
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import dataclasses
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.config import RunConfig
+from dlkdd_lite.pool import run_fits
 
 RUNS = "runs"
 # What a sweep's results are keyed on; the other config columns ride along in results.csv.
@@ -189,48 +187,15 @@ class Sweep:
         """Train every unfinished cell, then rebuild and return ``results.csv``.
 
         Finished cells are skipped; an interrupted cell resumes from its last epoch (``fit``). With
-        ``jobs > 1`` cells run in that many spawned worker processes, each with ``cpus // jobs`` torch
-        threads; each worker decodes and enhances every video once and reuses it for all its cells.
+        ``jobs > 1`` cells run in that many worker processes (``pool.run_fits``).
         """
-        todo = [c for c in cells if not self.is_done(c)]
-        bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc="sweep cells", unit="cell",
-                   disable=not progress)  # fmt: skip
-        try:
-            if jobs <= 1:
-                for cell in todo:
-                    _run_cell(self.config(cell).to_dict(), str(self.data_root), str(self.run_dir(cell)))
-                    bar.update()
-            else:
-                threads = max(1, (os.cpu_count() or 1) // jobs)
-                context = multiprocessing.get_context("spawn")  # no forked torch/decoder state
-                with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                            initargs=(threads,)) as pool:  # fmt: skip
-                    futures = [
-                        pool.submit(_run_cell, self.config(c).to_dict(), str(self.data_root), str(self.run_dir(c)))
-                        for c in todo
-                    ]
-                    try:
-                        for future in cf.as_completed(futures):
-                            future.result()
-                            bar.update()
-                    except BaseException:
-                        pool.shutdown(cancel_futures=True)
-                        raise
-        finally:
-            bar.close()
+        runs = self.runs(cells)
+        run_fits(runs, self.data_root, jobs=jobs, progress=progress, desc="sweep cells", done=len(cells) - len(runs))
         return collect_results(self.out)
 
-
-def _init_worker(threads: int) -> None:
-    import torch
-
-    torch.set_num_threads(threads)
-
-
-def _run_cell(config: dict, data_root: str, run_dir: str) -> dict[str, float]:
-    from dlkdd_lite.train import fit
-
-    return fit(RunConfig.from_dict(config), data_root, run_dir, progress=False)
+    def runs(self, cells: list[Cell]) -> list[tuple[RunConfig, Path]]:
+        """``(config, run folder)`` of each unfinished cell, for ``pool.run_fits``."""
+        return [(self.config(c), self.run_dir(c)) for c in cells if not self.is_done(c)]
 
 
 def collect_results(out: str | os.PathLike) -> pd.DataFrame:

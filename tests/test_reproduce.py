@@ -17,7 +17,7 @@ FAST = dict(num_frames=4, crop_size=48, batch_size=8, eval_clips=1, epochs=1)
 def reproduced(tiny_arid, tmp_path_factory):
     root = tmp_path_factory.mktemp("reproduce")
     plan = Plan("quick", RunConfig(role="teacher", **FAST), temperatures=(1.0, 4.0), alphas=(0.0, 0.7), seeds=(0,),
-                headline=(4.0, 0.7), main_enhancer="gamma", zerodce_steps=5)  # fmt: skip
+                headline=(4.0, 0.7), main_enhancer="gamma", zerodce_steps=5, jobs=2)  # fmt: skip
     Reproduction(plan, tiny_arid, root / "out", progress=False).run()
     written = build_figures(root / "out", root / "figures", data_root=tiny_arid, kit_label="test")
     return root, plan, written
@@ -29,6 +29,7 @@ def test_every_step_leaves_its_results(reproduced):
     for enhancer in plan.teacher_inputs:
         assert (out / "teachers" / enhancer / "result.json").is_file()
     assert json.loads((out / "teachers" / "zerodce" / "config.json").read_text())["enhancer_weights"].endswith(".pt")
+    assert list((out / "enhanced_cache").glob("zerodce-*/*.npy")), "Zero-DCE's videos are enhanced once, on disk"
     methods = pd.read_csv(out / "methods.csv")
     assert set(methods["method"]) == {"baseline", "enhance_classify", "twostream", "teacher_dark", "dlkdd"}
     inputs = pd.read_csv(out / "teacher_inputs.csv")
