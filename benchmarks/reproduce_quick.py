@@ -4,12 +4,13 @@
 Runs in a fresh working folder (generated data, runs, figures), as a newcomer would after installing.
 Appends a row to benchmarks/results/reproduce_quick.csv.
 
-    .venv/bin/python benchmarks/reproduce_quick.py [--work DIR] [--epochs 20] [--jobs 1]
+    .venv/bin/python benchmarks/reproduce_quick.py [--work DIR] [--epochs 20] [--jobs 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", help="working folder (default: a fresh temporary one)")
     parser.add_argument("--epochs", type=int, help="epochs per run (default: the quick tier's)")
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--jobs", type=int, help="runs at once (default: the quick tier's, min(2, CPUs))")
     parser.add_argument("--data", help="use this dataset (default: generate the quick tier's in --work)")
     for name in ("seeds", "temperatures", "alphas", "teacher-inputs"):
         parser.add_argument(f"--{name}", help=f"comma-separated {name} (default: the quick tier's)")
@@ -35,14 +36,17 @@ def main() -> None:
     work = Path(args.work or tempfile.mkdtemp(prefix="dlkdd_reproduce_"))
     data = str(Path(args.data).resolve()) if args.data else "data/quick"
     cmd = [str(Path(sys.executable).parent / "dlkdd"), "reproduce", "--tier", "quick", "--data", data,
-           "--out", "runs/reproduce/quick", "--figures", "figures", "--jobs", str(args.jobs), "--quiet"]  # fmt: skip
+           "--out", "runs/reproduce/quick", "--figures", "figures", "--quiet"]  # fmt: skip
     if args.epochs:
         cmd += ["--epochs", str(args.epochs)]
+    if args.jobs:
+        cmd += ["--jobs", str(args.jobs)]
     for name in ("seeds", "temperatures", "alphas", "teacher_inputs"):
         if getattr(args, name):
             cmd += [f"--{name.replace('_', '-')}", getattr(args, name)]
     options = " ".join(cmd[cmd.index("--quiet") + 1 :]) or "quick-tier defaults"
-    info = run_info(torch.device("cpu"), options=options, jobs=args.jobs, data=args.data or "generated",
+    info = run_info(torch.device("cpu"), options=options, jobs=args.jobs or min(2, os.cpu_count() or 1),
+                    data=args.data or "generated",
                     notes=args.notes)  # fmt: skip
     first_s, peak_gib = run_with_peak_memory(cmd, work)
     again_s, _ = run_with_peak_memory(cmd, work)
