@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--notes", default="", help="free text stored with the row")
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="dlkdd_reproduce_"))
+    work.mkdir(parents=True, exist_ok=True)
     data = str(Path(args.data).resolve()) if args.data else "data/quick"
     cmd = [str(Path(sys.executable).parent / "dlkdd"), "reproduce", "--tier", "quick", "--data", data,
            "--out", "runs/reproduce/quick", "--figures", "figures", "--quiet"]  # fmt: skip
