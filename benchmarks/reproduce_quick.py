@@ -4,7 +4,7 @@
 Runs in a fresh working folder (generated data, runs, figures), as a newcomer would after installing.
 Appends a row to benchmarks/results/reproduce_quick.csv.
 
-    .venv/bin/python benchmarks/reproduce_quick.py [--work DIR] [--epochs 20] [--jobs 2]
+    .venv/bin/python benchmarks/reproduce_quick.py [--work DIR] [--epochs 30] [--jobs 2]
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ class Plan:
     jobs: int = 1
 
 
-def quick_plan(*, epochs: int = 20, jobs: int | None = None) -> Plan:
+def quick_plan(*, epochs: int = 30, jobs: int | None = None) -> Plan:
     """The quick tier on a 2-core CPU: tiny3d, a reduced grid that still spans both axes, two seeds.
 
     Runs evaluate every 5th epoch (and after the last): the figures use final results only, and an

@@ -24,8 +24,8 @@ zero weight on the teacher.
 TEMPERATURES = [1, 4, 16]       # the quick tier's reduced grid; the paper tier sweeps 1,2,4,8,16
 ALPHAS = [0, 0.3, 0.7]          # 0 = no KD (the baseline); the paper tier sweeps 0,0.1,...,0.9,1
 SEEDS = [0, 1]
-EPOCHS = 20
-JOBS = 1                        # cells trained at once in worker processes (each gets cpus / JOBS threads)
+EPOCHS = 30                     # as `dlkdd reproduce --tier quick`; fewer epochs separate the students less
+JOBS = 2                        # cells trained at once in worker processes (each gets cpus / JOBS threads)
 SWEEP_DIR = None                # an existing sweep folder to load instead of training (e.g. from `dlkdd sweep`)"""
     ),
     code("""
@@ -80,7 +80,7 @@ from dlkdd_lite.sweep import Sweep, make_cells, read_results
 if SWEEP_DIR:
     results = read_results(SWEEP_DIR)
 else:
-    base = RunConfig(role="student", teacher_ckpt=str(teacher_ckpt), epochs=EPOCHS)
+    base = RunConfig(role="student", teacher_ckpt=str(teacher_ckpt), epochs=EPOCHS, eval_every=5)  # final results only
     sweep = Sweep(Path(RUNS_DIR) / "sweep", DATA_DIR, teacher_ckpt, base=base)
     cells = make_cells(TEMPERATURES, ALPHAS, SEEDS)
     print(f"{len(cells)} cells: {[c.name for c in cells]}")
@@ -171,7 +171,7 @@ The paper's published numbers sit beside the kit's, labelled; they are never mix
         + """
 TIER = "quick"                  # "quick": CPU, generated data, minutes; "paper": GPU, a real dataset
 DATASET = None                  # paper tier: "arid", "arid1.5" or "dark48" (DATA_DIR must hold it)
-EPOCHS = 20                     # quick tier: epochs of every run
+EPOCHS = 30                     # quick tier: epochs of every run
 SEEDS = [0, 1]
 TEMPERATURES = [1, 4, 16]
 ALPHAS = [0, 0.3, 0.7]
