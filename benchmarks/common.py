@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dlkdd_lite.atomic import atomic_path
+from dlkdd_lite.device import cpu_allocator_tuned
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -56,17 +57,21 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, threads: bool = True) 
     parser.add_argument("--notes", default="", help="free text stored with the rows")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
                         help="where to run (auto: CUDA when available); the row names the device")  # fmt: skip
+    parser.add_argument("--no-allocator-tuning", action="store_true",
+                        help="keep glibc malloc's defaults (fit() tunes them on the CPU)")  # fmt: skip
 
 
 def start_torch(args: argparse.Namespace):
     """Resolve ``--device``, set the CPU threads and cuDNN autotuning; returns ``(device, amp)``."""
     import torch
 
-    from dlkdd_lite.device import resolve_device
+    from dlkdd_lite.device import resolve_device, tune_cpu_allocator
 
     device = resolve_device(args.device)
     torch.set_num_threads(args.threads)
     torch.backends.cudnn.benchmark = device.type == "cuda"
+    if device.type == "cpu" and not args.no_allocator_tuning:  # as fit() does on the CPU
+        tune_cpu_allocator()
     return device, device.type == "cuda"
 
 
@@ -85,7 +90,8 @@ def run_info(device, **settings) -> dict:
     return {
         "date": datetime.date.today().isoformat(), "machine": platform.machine(), "cpus": os.cpu_count(),
         "threads": torch.get_num_threads(), "python": platform.python_version(), "torch": torch.__version__,
-        "device": name, "load1": round(os.getloadavg()[0], 2), **settings,
+        "device": name, "load1": round(os.getloadavg()[0], 2), "allocator_tuned": cpu_allocator_tuned(),
+        **settings,
     }  # fmt: skip
 
 

@@ -29,6 +29,40 @@ def resolve_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_ALLOCATOR = {"tuned": False}
+
+
+def tune_cpu_allocator() -> bool:
+    """Let glibc's malloc keep freed batch-sized blocks for reuse; True if it is in effect (Linux/glibc).
+
+    By default glibc hands blocks above a (moving) threshold to the kernel with mmap and returns them on
+    free, so every training step on the CPU page-faults its clips and activations in afresh (a few MB
+    each on the quick tier): measured on a 2-core machine, this left training at 0.68-0.97x its
+    speed from run to run, with 10 % of the time in the kernel. Blocks up to 64 MiB now come from
+    the heap, and up to 256 MiB of freed heap is kept. Peak memory is unchanged (freed blocks are
+    reused, not added to). The same as starting Python with ``MALLOC_MMAP_THRESHOLD_=67108864
+    MALLOC_TRIM_THRESHOLD_=268435456``; process-wide, once. Elsewhere (macOS, Windows, musl) nothing happens.
+    """
+    if _ALLOCATOR["tuned"]:
+        return True
+    import ctypes
+    import platform
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    libc = ctypes.CDLL(None)
+    ok = libc.mallopt(_M_MMAP_THRESHOLD, 64 << 20) == 1 and libc.mallopt(_M_TRIM_THRESHOLD, 256 << 20) == 1
+    _ALLOCATOR["tuned"] = ok
+    return ok
+
+
+def cpu_allocator_tuned() -> bool:
+    """Whether ``tune_cpu_allocator`` is in effect in this process."""
+    return _ALLOCATOR["tuned"]
+
+
 def amp_dtype(device: torch.device) -> torch.dtype | None:
     """bf16 where the GPU runs it natively (Ampere and later), else fp16; None (full precision) on CPU and MPS."""
     if device.type != "cuda":

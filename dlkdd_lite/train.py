@@ -21,7 +21,7 @@ from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.checkpoint import build_run_model, load_checkpoint, load_model, save_checkpoint
 from dlkdd_lite.config import RunConfig
 from dlkdd_lite.datasets import DarkVideoDataset, batch_loader
-from dlkdd_lite.device import autocast, cuda_tuning, grad_scaler, rng_state, set_rng_state
+from dlkdd_lite.device import autocast, cuda_tuning, grad_scaler, rng_state, set_rng_state, tune_cpu_allocator
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.distributed import EpochSampler, EpochView, World, join_world, rank_seed
 from dlkdd_lite.evaluate import evaluate
@@ -147,6 +147,8 @@ def fit(
     if config.teacher_ckpt:  # the same teacher, however its path was written, is the same run
         config = dataclasses.replace(config, teacher_ckpt=str(Path(config.teacher_ckpt).resolve()))
     with join_world(config.device) as world, cuda_tuning(world.device):
+        if world.device.type == "cpu":
+            tune_cpu_allocator()  # batches reuse freed memory instead of page-faulting it in each step
         return _fit(config, data_root, out, world, progress=progress and world.is_main, overwrite=overwrite)
 
 
