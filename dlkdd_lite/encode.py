@@ -29,7 +29,7 @@ def write_video(
             ``False`` writes ordinary yuv420p at ``crf`` (what cameras and ARID's clips use).
         crf: x264 constant rate factor for lossy files (lower = better quality).
 
-    The encoder runs single-threaded so that the same frames always give the same bytes.
+    The encoder runs single-threaded and without SIMD so that the same frames always give the same bytes.
     """
     import av
 
@@ -55,7 +55,10 @@ def write_video(
             stream.pix_fmt = "rgb24" if lossless else "yuv420p"
             stream.codec_context.thread_count = 1
             stream.codec_context.options = {"flags": "+bitexact"}
-            stream.options = {"qp": "0"} if lossless else {"crf": str(crf), "preset": "veryfast"}
+            # asm=0: x264's SIMD code gave different bytes for the same frames from run to run on an
+            # AVX-512 CPU (2026-11-25); plain C is deterministic, and fast enough for small clips.
+            quality = {"qp": "0"} if lossless else {"crf": str(crf), "preset": "veryfast"}
+            stream.options = {**quality, "x264-params": "asm=0"}
             for image in frames:
                 frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
                 for packet in stream.encode(frame):

@@ -30,6 +30,15 @@ def test_read_clip_returns_the_frames_asked_for_in_order(lossless_video):
     assert np.array_equal(read_clip(path, indices), frames[indices])
 
 
+@pytest.mark.parametrize("width", [16, 32, 48, 96, 100])
+def test_every_frame_width_reads_bit_exact(tmp_path, width):
+    """decord2 3.4 cannot copy out frames of some widths on AVX-512 CPUs; read_clip then decodes with PyAV."""
+    frames = np.random.default_rng(width).integers(0, 256, size=(6, 32, width, 3), dtype=np.uint8)
+    write_video(tmp_path / "clip.mp4", frames, fps=10, lossless=True)
+    assert np.array_equal(read_clip(tmp_path / "clip.mp4", [5, 0, 2]), frames[[5, 0, 2]])
+    assert np.array_equal(read_clip(tmp_path / "clip.mp4"), frames)
+
+
 def test_out_of_range_and_empty_indices(lossless_video):
     path, _ = lossless_video
     with pytest.raises(VideoReadError, match=r"out of range .*12 frames"):
