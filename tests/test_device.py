@@ -15,7 +15,7 @@ first, second = (tune_cpu_allocator(), tune_cpu_allocator()) if TUNE else (None,
 torch.set_num_threads(1)
 model = build_model("tiny3d", 11)
 faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-for _ in range(20):  # training steps on fresh batches of the quick tier's size
+for _ in range(40):  # training steps on fresh batches of the quick tier's size
     model(torch.randn(8, 3, 8, 56, 56)).logsumexp(1).mean().backward()
 print(json.dumps({"before": before, "first": first, "second": second, "after": cpu_allocator_tuned(),
                   "faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults}))
