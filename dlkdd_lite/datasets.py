@@ -161,14 +161,14 @@ class DarkVideoDataset(Dataset):
         self.num_frames, self.frame_stride, self.sampling = num_frames, frame_stride, sampling
         self.crop_size, self.short_side = crop_size, short_side
         self.num_clips = 1 if train else num_clips
-        self.enhance = build_enhancer(enhancer, gamma=gamma, weights=enhancer_weights)
-        weights_key = _file_key(enhancer_weights) if enhancer_weights else None
-        enhancer_key = (enhancer, gamma, weights_key, short_side)
-        self.disk = None
-        if enhanced_cache is not None:
-            self.disk = EnhancedCache(
-                enhanced_cache, dict(zip(("enhancer", "gamma", "weights", "short_side"), enhancer_key))
-            )
+        self.enhance, self.disk, enhancer_key = None, None, None  # set up only where a view is enhanced
+        if "enhanced" in self.views:
+            self.enhance = build_enhancer(enhancer, gamma=gamma, weights=enhancer_weights)
+            weights_key = _file_key(enhancer_weights) if enhancer_weights else None
+            enhancer_key = (enhancer, gamma, weights_key, short_side)
+            if enhanced_cache is not None:
+                keys = ("enhancer", "gamma", "weights", "short_side")
+                self.disk = EnhancedCache(enhanced_cache, dict(zip(keys, enhancer_key)))
         mean, std = NORM_STATS[norm]
         self.mean = torch.tensor(mean).view(3, 1, 1, 1)  # (C, 1, 1, 1)
         self.std = torch.tensor(std).view(3, 1, 1, 1)
@@ -196,7 +196,7 @@ class DarkVideoDataset(Dataset):
             try:
                 if cache:
                     frames = _decode_whole(path, short_side)
-                    if "enhanced" in self.views:  # the enhancer's work only where a view needs it
+                    if self.enhance is not None:  # the enhancer's work only where a view needs it
                         self.enhanced.append(
                             _enhance_whole(path, frames, self.enhance, enhancer_key, self.disk, entry.video_id)
                         )
@@ -270,7 +270,7 @@ class DarkVideoDataset(Dataset):
         frames = torch.from_numpy(read_clip(path, indices))  # (T, H, W, C) uint8
         if self.short_side is not None:
             frames = resize_short_side(frames, self.short_side)
-        if self.disk is not None and "enhanced" in self.views:  # enhanced whole videos from disk
+        if self.disk is not None:  # enhanced whole videos from disk
             whole = self.disk.load(video_id)
             if whole is None:
                 whole = torch.from_numpy(read_clip(path))
@@ -282,7 +282,7 @@ class DarkVideoDataset(Dataset):
             dark, enhanced = self._crop(both, g).chunk(2)
         else:
             dark = self._crop(frames, g)
-            enhanced = self.enhance(dark) if "enhanced" in self.views else None
+            enhanced = self.enhance(dark) if self.enhance is not None else None
         views = {"dark": dark, "enhanced": enhanced}
         for out, view in zip(outs, self.views):
             out.copy_(views[view].permute(3, 0, 1, 2))  # (C, T, S, S)

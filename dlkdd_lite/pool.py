@@ -14,6 +14,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from dlkdd_lite.config import RunConfig
+from dlkdd_lite.results import is_finished
 
 
 def run_fits(
@@ -23,9 +24,8 @@ def run_fits(
     jobs: int = 1,
     progress: bool = True,
     desc: str = "runs",
-    done: int = 0,
 ) -> None:
-    """``fit(config, data_root, out)`` for every ``(config, out)`` in ``runs``; finished runs return at once.
+    """``fit(config, data_root, out)`` for every unfinished ``(config, out)`` in ``runs``.
 
     With ``jobs > 1`` the runs go to that many spawned worker processes, each with
     ``cpus // jobs`` torch threads, in the order given. On a small CPU this is the faster way:
@@ -33,19 +33,20 @@ def run_fits(
     side by side train about 1.7x the clips of one run with two threads (2-core machine, tiny3d).
     Each worker decodes every video once and keeps it for all its runs. If a run fails, the runs
     not yet started are cancelled and the error is raised; finished runs stay finished.
-    The progress bar counts ``done`` runs (finished before, not in ``runs``) as done.
+    The progress bar counts the runs finished before as done.
     """
-    bar = tqdm(total=done + len(runs), initial=done, desc=desc, unit="run", disable=not progress)
+    todo = [(config, out) for config, out in runs if not is_finished(out)]
+    bar = tqdm(total=len(runs), initial=len(runs) - len(todo), desc=desc, unit="run", disable=not progress)
     try:
         if jobs <= 1:
-            for config, out in runs:
+            for config, out in todo:
                 _run(config.to_dict(), str(data_root), str(out))
                 bar.update()
             return
         threads = max(1, (os.cpu_count() or 1) // jobs)
         context = multiprocessing.get_context("spawn")  # no forked torch/decoder state
         with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:
-            futures = [pool.submit(_run, config.to_dict(), str(data_root), str(Path(out))) for config, out in runs]
+            futures = [pool.submit(_run, config.to_dict(), str(data_root), str(Path(out))) for config, out in todo]
             try:
                 for future in cf.as_completed(futures):
                     future.result()

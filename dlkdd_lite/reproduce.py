@@ -160,9 +160,7 @@ class Reproduction:
         from dlkdd_lite.pool import run_fits
 
         runs = [(self.teacher_config(e), self.teacher_dir(e)) for e in self.plan.teacher_inputs]
-        todo = [(c, d) for c, d in runs if not (d / "result.json").exists()]
-        run_fits(todo, self.data, jobs=self.plan.jobs, progress=self.progress, desc="teachers",
-                 done=len(runs) - len(todo))  # fmt: skip
+        run_fits(runs, self.data, jobs=self.plan.jobs, progress=self.progress, desc="teachers")
 
     def train_students(self) -> None:
         """The sweep's cells, the other teachers' students and the two-stream runs, ``plan.jobs`` at a
@@ -176,9 +174,7 @@ class Reproduction:
         others = [e for e in self.plan.teacher_inputs if e != self.plan.main_enhancer]
         runs += [(self.student_config(e, s), self.student(e, s)) for e in others for s in self.plan.seeds]
         runs += [(self.twostream_config(s), self.twostream(s)) for s in self.plan.seeds]
-        todo = [(c, d) for c, d in runs if not (d / "result.json").exists()]
-        run_fits(todo, self.data, jobs=self.plan.jobs, progress=self.progress, desc="students and two-stream",
-                 done=len(runs) - len(todo))  # fmt: skip
+        run_fits(runs, self.data, jobs=self.plan.jobs, progress=self.progress, desc="students and two-stream")
         collect_results(sweep.out)
 
     def teacher_on_dark(self) -> Path:

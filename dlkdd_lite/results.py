@@ -51,6 +51,11 @@ def read_metrics(run_dir: str | os.PathLike) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
+def is_finished(run_dir: str | os.PathLike) -> bool:
+    """Whether ``run_dir`` holds a finished run (``fit`` writes ``result.json`` last)."""
+    return (Path(run_dir) / "result.json").exists()
+
+
 def final_metrics(run_dir: str | os.PathLike, split: str = "test") -> dict[str, float]:
     """``{metric: value}`` of the last epoch recorded for ``split``."""
     df = read_metrics(run_dir)

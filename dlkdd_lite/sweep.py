@@ -22,6 +22,7 @@ import pandas as pd
 from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.config import RunConfig
 from dlkdd_lite.pool import run_fits
+from dlkdd_lite.results import is_finished
 
 RUNS = "runs"
 # What a sweep's results are keyed on; the other config columns ride along in results.csv.
@@ -168,7 +169,7 @@ class Sweep:
         return dataclasses.replace(self.base, temperature=cell.temperature, alpha=cell.alpha, seed=cell.seed)
 
     def is_done(self, cell: Cell) -> bool:
-        return (self.run_dir(cell) / "result.json").exists()
+        return is_finished(self.run_dir(cell))
 
     def commands(self, cells: list[Cell]) -> list[str]:
         """One ``dlkdd train`` command per unfinished cell, e.g. for a Slurm job array."""
@@ -189,13 +190,9 @@ class Sweep:
         Finished cells are skipped; an interrupted cell resumes from its last epoch (``fit``). With
         ``jobs > 1`` cells run in that many worker processes (``pool.run_fits``).
         """
-        runs = self.runs(cells)
-        run_fits(runs, self.data_root, jobs=jobs, progress=progress, desc="sweep cells", done=len(cells) - len(runs))
+        run_fits([(self.config(c), self.run_dir(c)) for c in cells], self.data_root, jobs=jobs, progress=progress,
+                 desc="sweep cells")  # fmt: skip
         return collect_results(self.out)
-
-    def runs(self, cells: list[Cell]) -> list[tuple[RunConfig, Path]]:
-        """``(config, run folder)`` of each unfinished cell, for ``pool.run_fits``."""
-        return [(self.config(c), self.run_dir(c)) for c in cells if not self.is_done(c)]
 
 
 def collect_results(out: str | os.PathLike) -> pd.DataFrame:
