@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from dlkdd_lite.enhance import build_enhancer
 from dlkdd_lite.enhanced_cache import EnhancedCache
 from dlkdd_lite.registry import detect_layout, read_class_index
+from dlkdd_lite.rng import clip_uniforms
 from dlkdd_lite.sampling import sample_frame_indices
 from dlkdd_lite.splits import read_split_file, resolve_videos
 from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
@@ -175,6 +176,7 @@ class DarkVideoDataset(Dataset):
         # [0, 255] -> normalised in one multiply-add: (x / 255 - mean) / std = x * scale + shift
         self.scale, self.shift = 1 / (255 * self.std), -self.mean / self.std  # (C, 1, 1, 1)
         self.classes, self.seed, self.epoch = classes, seed, 0
+        self._draws_key, self._draws_table = None, None  # the training draws of (seed, epoch), see _draws
 
         entries = read_split_file(split_file, classes)
         resolved = resolve_videos(self.clips_dir, [e.relpath for e in entries])
@@ -227,11 +229,6 @@ class DarkVideoDataset(Dataset):
     def labels(self) -> list[int]:
         return [label for _, label, _ in self.videos]
 
-    def _generator(self, index: int) -> torch.Generator:
-        g = torch.Generator()
-        g.manual_seed(int(np.random.SeedSequence([self.seed, self.epoch, index]).generate_state(1)[0]))
-        return g
-
     def __getitem__(self, index: int | list[int]) -> dict:
         """One sample, or with a list of indices one batch: ``{view: (B, C, T, H, W), "label": (B,)
         int64, "video_id": [str] * B}``, what ``default_collate`` makes of those samples, value for value
@@ -239,33 +236,48 @@ class DarkVideoDataset(Dataset):
         batch = list(index) if isinstance(index, list) else [index]
         x = {view: torch.empty((len(batch), 3, self.num_frames, self.crop_size, self.crop_size)) for view in self.views}
         labels, video_ids = [], []
+        draws = self._draws(batch)
         for i, item in enumerate(batch):
-            label, video_id = self._fill(item, [x[view][i] for view in self.views])
+            label, video_id = self._fill(item, [x[view][i] for view in self.views], None if draws is None else draws[i])
             labels.append(label)
             video_ids.append(video_id)
-        x = {view: self._to_input(clips) for view, clips in x.items()}  # one multiply-add per view and batch
         if isinstance(index, list):
             return {**x, "label": torch.tensor(labels, dtype=torch.int64), "video_id": video_ids}
         return {**{view: clips[0] for view, clips in x.items()}, "label": labels[0], "video_id": video_ids[0]}
 
-    def _fill(self, index: int, outs: list[torch.Tensor]) -> tuple[int, str]:
-        """Write clip ``index``'s views, as float in [0, 255], into ``outs`` (each (C, T, S, S)); its label and id."""
+    def _draws(self, batch: list[int]) -> np.ndarray | None:
+        """The clips' uniform draws in training (rows: crop top, left, flip, then the frame sampling's), else None.
+
+        A pure function of (seed, epoch, index) (``rng.clip_uniforms``), computed for every clip at the
+        epoch's first batch: one vectorised call per epoch instead of a few per batch.
+        """
+        if not self.train:
+            return None
+        if self._draws_key != (self.seed, self.epoch):
+            self._draws_table = clip_uniforms(self.seed, self.epoch, np.arange(len(self)), 3 + self.num_frames)
+            self._draws_key = (self.seed, self.epoch)
+        return self._draws_table[batch]
+
+    def _fill(self, index: int, outs: list[torch.Tensor], draws: np.ndarray | None) -> tuple[int, str]:
+        """Write clip ``index``'s views, normalised, into ``outs`` (each (C, T, S, S)); its label and id.
+
+        ``draws``: the clip's uniform numbers in training (crop top, left, flip, then the frames'), else None.
+        """
         video, clip_index = divmod(index, self.num_clips)
         path, label, video_id = self.videos[video]
-        g = self._generator(index) if self.train else None
         indices = sample_frame_indices(
             self.lengths[video], self.num_frames, frame_stride=self.frame_stride,
             strategy=self.sampling, train=self.train, clip_index=clip_index,
-            num_clips=self.num_clips, generator=g,
+            num_clips=self.num_clips, draws=None if draws is None else draws[3:],
         )  # fmt: skip
         if self.frames:  # views precomputed: one crop window for all, only the crop is copied
-            top, left, flip = self._crop_box(*self.frames[video].shape[1:3], g)
+            top, left, flip = self._crop_box(*self.frames[video].shape[1:3], draws)
             size = self.crop_size
             window = (slice(None), _as_slice(indices), slice(top, top + size), slice(left, left + size))
             source = {"dark": self.frames, "enhanced": self.enhanced}
             for out, view in zip(outs, self.views):
                 crop = torch.from_numpy(source[view][video].transpose(3, 0, 1, 2)[window])  # (C, T, S, S) uint8
-                out.copy_(crop.flip(-1) if flip else crop)  # to float, flipped along W
+                self._normalise(crop.flip(-1) if flip else crop, out)  # flipped along W
             return label, video_id
         frames = torch.from_numpy(read_clip(path, indices))  # (T, H, W, C) uint8
         if self.short_side is not None:
@@ -279,35 +291,40 @@ class DarkVideoDataset(Dataset):
                 whole = self.enhance(whole).numpy()
                 self.disk.save(video_id, whole)
             both = torch.cat([frames, torch.from_numpy(np.asarray(whole[indices]))])  # (2T, H, W, C)
-            dark, enhanced = self._crop(both, g).chunk(2)
+            dark, enhanced = self._crop(both, draws).chunk(2)
         else:
-            dark = self._crop(frames, g)
+            dark = self._crop(frames, draws)
             enhanced = self.enhance(dark) if self.enhance is not None else None
         views = {"dark": dark, "enhanced": enhanced}
         for out, view in zip(outs, self.views):
-            out.copy_(views[view].permute(3, 0, 1, 2))  # (C, T, S, S)
+            self._normalise(views[view].permute(3, 0, 1, 2), out)  # (C, T, S, S)
         return label, video_id
 
-    def _crop_box(self, h: int, w: int, g: torch.Generator | None) -> tuple[int, int, bool]:
-        """(top, left, flip) of the crop shared by both views: random in training, centred otherwise."""
+    def _crop_box(self, h: int, w: int, draws: np.ndarray | None) -> tuple[int, int, bool]:
+        """(top, left, flip) of the crop shared by both views: from ``draws[:3]`` in training, centred otherwise."""
         size = self.crop_size
         if h < size or w < size:
             raise ValueError(f"frames {h}x{w} are smaller than crop_size {size}; set short_side >= crop_size")
-        if not self.train:
+        if draws is None:
             return (h - size) // 2, (w - size) // 2, False
-        top = int(torch.randint(h - size + 1, (1,), generator=g))
-        left = int(torch.randint(w - size + 1, (1,), generator=g))
-        return top, left, bool(torch.rand(1, generator=g) < 0.5)
+        top = min(int(draws[0] * (h - size + 1)), h - size)  # uniform in [0, h - size]
+        left = min(int(draws[1] * (w - size + 1)), w - size)
+        return top, left, bool(draws[2] < 0.5)
 
-    def _crop(self, frames: torch.Tensor, g: torch.Generator | None) -> torch.Tensor:
+    def _crop(self, frames: torch.Tensor, draws: np.ndarray | None) -> torch.Tensor:
         """One crop (and in training one flip) for the whole clip, shared by both views."""
-        top, left, flip = self._crop_box(frames.shape[1], frames.shape[2], g)
+        top, left, flip = self._crop_box(frames.shape[1], frames.shape[2], draws)
         frames = frames[:, top : top + self.crop_size, left : left + self.crop_size]
         return frames.flip(2) if flip else frames  # (T, H, W, C): W is dim 2
 
-    def _to_input(self, clips: torch.Tensor) -> torch.Tensor:
-        """float (..., C, T, H, W) in [0, 255] -> normalised, in place (one multiply-add)."""
-        return clips.mul_(self.scale).add_(self.shift)
+    def _normalise(self, clip: torch.Tensor, out: torch.Tensor) -> None:
+        """(C, T, H, W) in [0, 255], uint8 or float -> ``out``, float, normalised: one multiply-add.
+
+        Clip by clip, while the clip is still in the CPU's cache: the conversion to float is part of the
+        multiply, and the add reads what was just written (a pass over the whole batch afterwards
+        would read it back from memory).
+        """
+        torch.mul(clip, self.scale, out=out).add_(self.shift)
 
 
 def batch_loader(
@@ -322,4 +339,10 @@ def batch_loader(
     ``EpochView``). ``kwargs`` go to the DataLoader (workers, pinned memory, generator, ...).
     """
     sampler = SequentialSampler(dataset) if sampler is None else sampler
+    kwargs.setdefault("collate_fn", _as_built)
     return DataLoader(dataset, batch_size=None, sampler=BatchSampler(sampler, batch_size, drop_last), **kwargs)
+
+
+def _as_built(batch: dict) -> dict:
+    """The batch as the dataset built it: already tensors, so the DataLoader's per-item conversion is skipped."""
+    return batch

@@ -1,6 +1,7 @@
 """sampling.py: which frames of a video make a clip.
 
-Pure functions of frame counts and a random generator; knows nothing about files or decoding.
+Pure functions of frame counts and random draws (uniform numbers, or a torch generator); knows nothing
+about files or decoding.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def sample_frame_indices(
     clip_index: int = 0,
     num_clips: int = 1,
     generator: torch.Generator | None = None,
+    draws: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pick ``num_frames`` frame numbers from a video of ``video_frames`` frames.
 
@@ -35,6 +37,10 @@ def sample_frame_indices(
 
     Videos shorter than a window are looped, so the result always has ``num_frames`` entries.
 
+    Training's randomness comes from ``draws``, uniform numbers in [0, 1) (the start takes the first,
+    the segment offsets the first ``num_frames``; ``rng.clip_uniforms`` makes them for datasets), or
+    else from ``generator`` (torch's default generator when both are None).
+
     Returns:
         int64 array (num_frames,) with values in ``[0, video_frames)``, non-decreasing unless looped.
     """
@@ -47,21 +53,24 @@ def sample_frame_indices(
     if not 0 <= clip_index < num_clips:
         raise ValueError(f"clip_index {clip_index} not in [0, num_clips={num_clips})")
 
-    def rand_int(high: int) -> int:  # uniform in [0, high]
-        return int(torch.randint(high + 1, (1,), generator=generator)) if high > 0 else 0
+    need = num_frames if strategy == "segment" else 1  # uniform draws a training clip takes
+    if train and draws is None:
+        draws = torch.rand(need, generator=generator, dtype=torch.float64).numpy()
+    if train and len(draws) < need:
+        raise ValueError(f"{strategy} sampling of {num_frames} frames takes {need} draws, got {len(draws)}")
 
     if strategy == "dense":
         span = (num_frames - 1) * frame_stride + 1
         slack = max(video_frames - span, 0)
         if train:
-            start = rand_int(slack)
+            start = min(int(draws[0] * (slack + 1)), slack)  # uniform in [0, slack]
         else:
             start = round(slack * (clip_index + 0.5) / num_clips) if num_clips > 1 else slack // 2
         indices = start + np.arange(num_frames) * frame_stride
     else:
         edges = np.linspace(0, video_frames, num_frames + 1)
         if train:
-            offsets = torch.rand(num_frames, generator=generator).numpy()
+            offsets = np.asarray(draws[:num_frames])
         else:
             offsets = np.full(num_frames, (clip_index + 0.5) / num_clips)
         indices = np.floor(edges[:-1] + offsets * (edges[1:] - edges[:-1]))

@@ -57,3 +57,13 @@ def test_short_videos_loop():
 def test_bad_arguments_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         sample_frame_indices(**kwargs)
+
+
+def test_draws_place_the_clip():
+    # dense: the first draw picks the start in [0, slack]; segment: one draw per segment
+    assert sample_frame_indices(100, 8, frame_stride=2, draws=np.array([0.0]))[0] == 0
+    assert sample_frame_indices(100, 8, frame_stride=2, draws=np.array([0.999999]))[0] == 100 - 15
+    idx = sample_frame_indices(80, 8, strategy="segment", draws=np.linspace(0, 0.99, 8))
+    assert np.array_equal(idx, np.arange(8) * 10 + np.floor(np.linspace(0, 0.99, 8) * 10))
+    with pytest.raises(ValueError, match="takes 8 draws, got 1"):
+        sample_frame_indices(80, 8, strategy="segment", draws=np.array([0.5]))
