@@ -5,7 +5,8 @@ Three throughputs in clips/s, measured in one run on the same model, optimiser a
 - ``model_only``: training steps (forward, backward, AdamW) on up to 8 batches already on the device;
 - ``end_to_end``: the same steps fed by the DataLoader over the training split, built as training
   builds it (``datasets.batch_loader``: decode cache, frame sampling, shared crop and flip, the
-  role's views written straight into the batch, normalisation, copy to the device);
+  role's views written straight into the batch, normalisation, copy to the device; on the CPU
+  without workers, two reused batch buffers, as ``fit`` has);
 - ``loader_only``: the DataLoader alone, no step (the pipeline's own capacity).
 
 Target: end_to_end >= 0.9 x model_only. ``model_only`` and ``end_to_end`` are timed in turns for
@@ -143,6 +144,8 @@ def main() -> None:
                                views=ROLE_VIEWS[args.role], cache=not args.no_cache)  # fmt: skip
     fill_s = time.perf_counter() - start
     workers = settings["workers"]
+    if workers == 0 and device.type == "cpu":  # as fit() does: batches written into two reused buffers
+        dataset.reuse_buffers = 2
     loader = batch_loader(dataset, settings["batch"], sampler=RandomSampler(dataset), drop_last=True,
                           num_workers=workers, pin_memory=device.type == "cuda", persistent_workers=workers > 0,
                           prefetch_factor=4 if workers > 0 else None)  # fmt: skip
@@ -154,8 +157,9 @@ def main() -> None:
         teacher = freeze(build_model(settings["arch"], len(dataset.classes)).to(device))
     step = make_step(model, torch.optim.AdamW(model.parameters(), lr=1e-3), device, amp, teacher)
     batches = []  # a few batches held on the device, for the model-only steps
-    for batch in loader:
-        batches.append(to_device(batch, dataset.views, device))
+    for batch in loader:  # copies: the loader may write later batches into the same memory
+        batches.append(to_device({k: v.clone() if torch.is_tensor(v) else v for k, v in batch.items()},
+                                 dataset.views, device))  # fmt: skip
         if len(batches) == 8:
             break
 

@@ -116,6 +116,8 @@ def build_loaders(
     if config.num_workers > 0:  # start the workers once, each keeping prefetch_factor batches ready
         common.update(persistent_workers=True, prefetch_factor=config.prefetch_factor)
     sampler = EpochSampler(train_set, seed=config.seed, rank=world.rank, world_size=world.size)
+    if config.num_workers == 0 and world.device.type == "cpu":  # batches built here and used synchronously,
+        train_set.reuse_buffers = 2  # each before the next but one is asked for: warm memory (DarkVideoDataset)
     # Batches built whole by the dataset (batch_loader); their own generators: the loaders never
     # draw from torch's global RNG, which feeds dropout.
     train = batch_loader(EpochView(train_set), batch_size, sampler=sampler, drop_last=len(sampler) > batch_size,

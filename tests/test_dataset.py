@@ -192,3 +192,45 @@ def test_epoch_view_batches_come_from_one_epoch(tiny_arid):
     assert torch.equal(batch["dark"][0], ds[3]["dark"]) and batch["label"].tolist() == [ds[3]["label"], ds[0]["label"]]
     with pytest.raises(ValueError, match="one epoch, got epochs \\[0, 1\\]"):
         view[[(0, 3), (1, 0)]]
+
+
+def test_reused_buffers_hold_each_batch_until_the_next_but_one(tiny_arid):
+    from dlkdd_lite.datasets import batch_loader
+
+    fresh = make(tiny_arid)
+    expected = [{k: v.clone() for k, v in b.items() if k != "video_id"} for b in batch_loader(fresh, 4)]
+    ring = make(tiny_arid)
+    ring.reuse_buffers = 2
+    batches = []
+    for i, batch in enumerate(batch_loader(ring, 4)):
+        for key, value in expected[i].items():
+            assert torch.equal(batch[key], value), (i, key)
+        if i >= 1:  # the previous batch is intact while this one is in hand
+            assert all(torch.equal(batches[-1][k], v) for k, v in expected[i - 1].items() if k != "label")
+        batches.append(batch)
+    ptr = [b["dark"].data_ptr() for b in batches]
+    assert ptr[0] != ptr[1] and ptr[2] == ptr[0] and ptr[3] == ptr[1], "two buffers, taken in turns"
+    assert ring[0]["dark"].data_ptr() not in ptr, "a single sample is never written into the ring"
+
+
+def test_worker_processes_never_reuse_buffers(tiny_arid):
+    from dlkdd_lite.datasets import batch_loader
+
+    ds = make(tiny_arid)
+    ds.reuse_buffers = 1
+    held = list(batch_loader(ds, 4, num_workers=1))  # would all be one buffer if the worker reused
+    ds.reuse_buffers = 0
+    for a, b in zip(held, batch_loader(ds, 4)):
+        assert torch.equal(a["dark"], b["dark"]) and torch.equal(a["enhanced"], b["enhanced"])
+
+
+def test_fit_reuses_batch_buffers_only_on_the_cpu_without_workers(tiny_arid):
+    from dlkdd_lite.config import RunConfig
+    from dlkdd_lite.distributed import World
+    from dlkdd_lite.train import build_datasets, build_loaders
+
+    for workers, expected in ((0, 2), (1, 0)):
+        config = RunConfig(role="teacher", num_frames=4, crop_size=48, batch_size=4, num_workers=workers)
+        train_set, test_set = build_datasets(config, tiny_arid, progress=False)
+        build_loaders(config, train_set, test_set, World())
+        assert train_set.reuse_buffers == expected and test_set.reuse_buffers == 0
