@@ -49,6 +49,15 @@ def append_rows(path: Path, rows: list[dict]) -> None:
             writer.writerows(old + rows)
 
 
+def require_fresh(work: Path, names: tuple[str, ...], hint: str = "") -> None:
+    """Stop unless ``work`` lacks every one of ``names``: a benchmark timed "from scratch" in a folder
+    that holds an earlier run's data or runs would reuse them and leave their cost out."""
+    earlier = [name for name in names if (Path(work) / name).exists()]
+    if earlier:
+        raise SystemExit(f"{work} already holds {', '.join(earlier)}/ from an earlier run; time it in a new "
+                         f"or empty folder{hint}")  # fmt: skip
+
+
 def add_run_arguments(parser: argparse.ArgumentParser, *, threads: bool = True) -> None:
     """The options every benchmark shares: ``--device``, ``--results``, ``--notes`` (and ``--threads``)."""
     if threads:

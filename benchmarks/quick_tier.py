@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import psutil
-from common import append_rows
+from common import append_rows, require_fresh
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -84,6 +84,7 @@ def main() -> None:
     work = Path(args.work or tempfile.mkdtemp(prefix="dlkdd_bench_"))
     info = machine()
     if not args.skip_demo:
+        require_fresh(work, ("data", "runs", "build"), " (or pass --skip-demo to reuse that run)")
         if (work / "notebooks").exists():
             shutil.rmtree(work / "notebooks")
         shutil.copytree(ROOT / "notebooks", work / "notebooks")

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import torch
-from common import RESULTS, append_rows, run_info
+from common import RESULTS, append_rows, require_fresh, run_info
 from quick_tier import run_with_peak_memory
 
 TARGET_S = 15 * 60
@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--notes", default="", help="free text stored with the row")
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="dlkdd_reproduce_"))
+    require_fresh(work, ("runs", "figures") if args.data else ("data", "runs", "figures"))
     work.mkdir(parents=True, exist_ok=True)
     data = str(Path(args.data).resolve()) if args.data else "data/quick"
     cmd = [str(Path(sys.executable).parent / "dlkdd"), "reproduce", "--tier", "quick", "--data", data,

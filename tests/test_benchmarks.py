@@ -48,6 +48,10 @@ def test_append_rows_is_atomic_and_merges_columns(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv"]  # no temporary file left behind
     assert common.verdict(0.96, 0.95, at_least=True) == "met"
     assert common.verdict(1.5, 1.4, at_least=False) == "NOT met"
+    common.require_fresh(tmp_path, ("runs", "data"))  # neither is there
+    (tmp_path / "runs").mkdir()
+    with pytest.raises(SystemExit, match=f"{tmp_path} already holds runs/"):  # a "from scratch" timing would reuse it
+        common.require_fresh(tmp_path, ("runs", "data"))
 
 
 def test_decode_benchmark_runs(tiny_arid, tmp_path):
