@@ -38,9 +38,10 @@ def summary_rows(results: Path) -> list[dict]:
                         "value": f"{r['value']}x (PyAV {r['pyav_vs_kit']}x the kit's time)", "target": r["target"],
                         "verdict": r["verdict"], "where": _where(r)})  # fmt: skip
     if (df := read("pipeline.csv")) is not None:
-        for _, r in _latest(df, ["tier", "device"]).iterrows():
-            setting = f"{r['tier']}: {r['arch']} {r['frames']}x{r['crop']}x{r['crop']}, batch {r['batch']}, " \
-                      f"{r['workers']} workers"  # fmt: skip
+        df["role"] = df["role"].replace("", "teacher") if "role" in df else "teacher"  # rows before --role: CE steps
+        for _, r in _latest(df, ["tier", "role", "device"]).iterrows():
+            setting = f"{r['tier']}, {r['role']}: {r['arch']} {r['frames']}x{r['crop']}x{r['crop']}, " \
+                      f"batch {r['batch']}, {r['workers']} workers"  # fmt: skip
             value = f"{r['value']}x ({r['end_to_end_cps']} vs {r['model_only_cps']} clips/s)"
             out.append({"benchmark": "end-to-end vs model-only training", "setting": setting, "value": value,
                         "target": r["target"], "verdict": r["verdict"], "where": _where(r)})  # fmt: skip

@@ -75,6 +75,9 @@ def test_pipeline_benchmark_runs(tiny_arid, tmp_path, role):
     assert row["tier"] == "quick" and row["arch"] == "tiny3d" and row["batch"] == "4" and row["role"] == role
     assert row["train_clips"] == "22" and row["device"].startswith("cpu")
     assert float(row["value"]) == pytest.approx(float(row["end_to_end_cps"]) / float(row["model_only_cps"]), abs=2e-3)
+    report = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "report.py"), "--results", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert f"| end-to-end vs model-only training | quick, {role}: tiny3d 4x32x32" in report.stdout, report.stdout
 
 
 def test_kd_overhead_benchmark_runs(tmp_path):
@@ -100,3 +103,12 @@ def test_inference_benchmark_runs(tmp_path):
     ]
     assert [float(r["gflops_x"]) for r in rows[:3]] == [1.0, 1.0, 2.0]  # gamma: a lookup table, no FLOPs
     assert float(rows[4]["gflops_x"]) > 2 and float(rows[5]["params_x"]) > 2  # Zero-DCE adds convolutions
+
+
+def test_seed_spread_benchmark_runs(tiny_arid, tmp_path):
+    out = run_benchmark("seed_spread", "--role", "student", "--seeds", "0-1", "--epochs", "1", "--data", str(tiny_arid),
+                        "--work", str(tmp_path / "runs"), "--results", str(tmp_path))  # fmt: skip
+    assert "student: video accuracy" in out and "over 2 seeds" in out
+    rows = read_rows(tmp_path / "seed_spread.csv")
+    assert [r["seed"] for r in rows] == ["0", "1"] and all(0 <= float(r["video_acc1"]) <= 1 for r in rows)
+    assert (tmp_path / "runs" / "teacher_s0" / "checkpoint.pt").exists(), "a student's teacher is trained first"
