@@ -51,6 +51,13 @@ def summary_rows(results: Path) -> list[dict]:
             value = f"{r['value']}x ({float(r['kd_step_s']) * 1e3:.1f} vs {float(r['ce_step_s']) * 1e3:.1f} ms)"
             out.append({"benchmark": "KD step vs CE step", "setting": setting, "value": value,
                         "target": r["target"], "verdict": r["verdict"], "where": _where(r)})  # fmt: skip
+    if (df := read("step_options.csv")) is not None:
+        for _, r in _latest(df[df["option"] != "eager"], ["tier", "option", "device"]).iterrows():
+            size = f"{r['frames']}x{r['crop']}x{r['crop']}"
+            setting = f"{r['tier']}: {r['option']} ({r['arch']} {size}, batch {r['batch']})"
+            value = f"{r['gain']}x ({float(r['step_s']) * 1e3:.1f} ms a step; first step {r['first_step_s']} s)"
+            out.append({"benchmark": "step option vs plain step", "setting": setting, "value": value,
+                        "target": "reported", "verdict": "-", "where": _where(r)})  # fmt: skip
     if (df := read("inference.csv")) is not None:
         for _, r in _latest(df, ["tier", "enhancer", "deployment", "device"]).iterrows():
             setting = f"{r['tier']}: {r['deployment']} ({r['arch']}, {r['enhancer']})"

@@ -112,3 +112,15 @@ def test_seed_spread_benchmark_runs(tiny_arid, tmp_path):
     rows = read_rows(tmp_path / "seed_spread.csv")
     assert [r["seed"] for r in rows] == ["0", "1"] and all(0 <= float(r["video_acc1"]) <= 1 for r in rows)
     assert (tmp_path / "runs" / "teacher_s0" / "checkpoint.pt").exists(), "a student's teacher is trained first"
+
+
+def test_step_options_benchmark_runs(tmp_path):
+    out = run_benchmark("step_options", "--frames", "2", "--crop", "16", "--batch", "2", "--reps", "1", "--warmup",
+                        "0", "--compile-backend", "eager", "--results", str(tmp_path))  # fmt: skip
+    assert out.count("gain over eager") == 3
+    rows = read_rows(tmp_path / "step_options.csv")
+    assert [r["option"] for r in rows] == ["eager", "channels_last", "compile"]
+    assert float(rows[0]["gain"]) == 1.0 and all(float(r["step_s"]) > 0 for r in rows)
+    report = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "report.py"), "--results", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert report.stdout.count("| step option vs plain step |") == 2, report.stdout
