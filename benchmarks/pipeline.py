@@ -37,7 +37,8 @@ from common import ROOT, add_run_arguments, append_rows, run_info, start_torch, 
 from torch.utils.data import DataLoader, RandomSampler
 from tqdm.auto import tqdm
 
-from dlkdd_lite.datasets import DarkVideoDataset, batch_loader, clear_decode_cache
+from dlkdd_lite.datasets import DarkVideoDataset, batch_loader
+from dlkdd_lite.decode_cache import clear_decode_cache
 from dlkdd_lite.device import autocast, grad_scaler
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.models import build_model

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch.utils.data import BatchSampler, DataLoader, Dataset, Sampler, SequentialSampler, get_worker_info
 from tqdm.auto import tqdm
 
+from dlkdd_lite.decode_cache import decode_size, decode_whole, enhance_whole, file_key
 from dlkdd_lite.enhance import build_enhancer
 from dlkdd_lite.enhanced_cache import EnhancedCache
 from dlkdd_lite.registry import detect_layout, read_class_index
@@ -34,69 +34,12 @@ NORM_STATS = {
 }
 
 
-# Decoded videos shared by every cached dataset in this process, keyed by file identity and size:
-# notebook 04 trains six models on the same clips, and decoding dominates the quick tier's time.
-# Each is a (T, H, W, C) view of channel-planar memory (C, T, H, W): a clip's crop then comes out
-# in the model's layout in one copy (see _planar).
-_DECODED: dict[tuple, np.ndarray] = {}
-
-
-def clear_decode_cache() -> None:
-    """Forget the decoded videos kept by datasets built with ``cache=True``."""
-    _DECODED.clear()
-
-
-def _file_key(path: str | os.PathLike) -> tuple:
-    stat = Path(path).stat()
-    return str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns
-
-
-def _decode_whole(path: Path, short_side: int | None) -> np.ndarray:
-    key = (*_file_key(path), short_side)
-    if key not in _DECODED:
-        frames = torch.from_numpy(read_clip(path))
-        if short_side is not None:
-            frames = resize_short_side(frames, short_side)
-        _DECODED[key] = _planar(frames.numpy())
-    return _DECODED[key]
-
-
-def _planar(frames: np.ndarray) -> np.ndarray:
-    """uint8 (T, H, W, C) -> the same values as a (T, H, W, C) view of C-contiguous (C, T, H, W) memory."""
-    return np.ascontiguousarray(np.moveaxis(frames, -1, 0)).transpose(1, 2, 3, 0)
-
-
-def _enhance_whole(path: Path, frames: np.ndarray, enhance, enhancer_key: tuple, disk, video_id: str) -> np.ndarray:
-    # Whole videos are enhanced once: Zero-DCE is costly, and it sees whole frames as it would in use.
-    key = (*_file_key(path), enhancer_key)
-    if key not in _DECODED:
-        cached = disk.load(video_id) if disk is not None else None
-        if cached is None:
-            cached = enhance(torch.from_numpy(np.asarray(frames))).numpy()
-            if disk is not None:
-                disk.save(video_id, cached)
-        _DECODED[key] = _planar(np.asarray(cached))
-    return _DECODED[key]
-
-
 def _as_slice(indices: np.ndarray) -> slice | np.ndarray:
     """Evenly spaced increasing frame numbers as a slice (indexing then makes a view, not a copy)."""
     step = int(indices[1] - indices[0]) if len(indices) > 1 else 1
     if step > 0 and np.array_equal(indices, indices[0] + step * np.arange(len(indices))):
         return slice(int(indices[0]), int(indices[-1]) + 1, step)
     return indices
-
-
-def resize_short_side(frames: torch.Tensor, short_side: int) -> torch.Tensor:
-    """uint8 (T, H, W, C) -> uint8 (T, H', W', C) with min(H', W') = short_side (bilinear)."""
-    t, h, w, c = frames.shape
-    scale = short_side / min(h, w)
-    if scale == 1:
-        return frames
-    size = (max(short_side, round(h * scale)), max(short_side, round(w * scale)))
-    x = frames.permute(0, 3, 1, 2).float()  # (T, C, H, W)
-    x = F.interpolate(x, size=size, mode="bilinear", antialias=True, align_corners=False)
-    return x.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous()
 
 
 class DarkVideoDataset(Dataset):
@@ -120,7 +63,7 @@ class DarkVideoDataset(Dataset):
     number of worker processes. Call ``set_epoch`` once per epoch.
 
     With ``cache=True`` every video is decoded and enhanced once per process (shared by all
-    datasets, see ``clear_decode_cache``); use ``cache=False`` for datasets that do not fit in
+    datasets, see ``decode_cache.clear_decode_cache``); use ``cache=False`` for datasets that do not fit in
     memory. ``enhanced_cache`` (a folder) keeps enhanced whole videos on disk, keyed by the
     enhancer's configuration, for expensive enhancers: computed once, then memory-mapped.
 
@@ -171,10 +114,11 @@ class DarkVideoDataset(Dataset):
         self.enhance, self.disk, enhancer_key = None, None, None  # set up only where a view is enhanced
         if "enhanced" in self.views:
             self.enhance = build_enhancer(enhancer, gamma=gamma, weights=enhancer_weights)
-            weights_key = _file_key(enhancer_weights) if enhancer_weights else None
-            enhancer_key = (enhancer, gamma, weights_key, short_side)
+            weights_key = file_key(enhancer_weights) if enhancer_weights else None
+            # short_side's frames come scaled by the decoder: a cache of frames resized otherwise is not reused
+            enhancer_key = (enhancer, gamma, weights_key, short_side, "decoder" if short_side else None)
             if enhanced_cache is not None:
-                keys = ("enhancer", "gamma", "weights", "short_side")
+                keys = ("enhancer", "gamma", "weights", "short_side", "scaled_by")
                 self.disk = EnhancedCache(enhanced_cache, dict(zip(keys, enhancer_key)))
         mean, std = NORM_STATS[norm]
         self.mean = torch.tensor(mean).view(3, 1, 1, 1)  # (C, 1, 1, 1)
@@ -184,6 +128,7 @@ class DarkVideoDataset(Dataset):
         self.classes, self.seed, self.epoch = classes, seed, 0
         self._draws_key, self._draws_table = None, None  # the training draws of (seed, epoch), see _draws
         self.reuse_buffers, self._rings = 0, {}  # see the class docstring and _batch_buffers
+        self._sizes: dict[int, tuple[int, int] | None] = {}  # per video: decode_size, when streaming
 
         entries = read_split_file(split_file, classes)
         resolved = resolve_videos(self.clips_dir, [e.relpath for e in entries])
@@ -204,10 +149,10 @@ class DarkVideoDataset(Dataset):
         for entry, path in zip(tqdm(entries, desc=desc, disable=not progress, leave=False), paths):
             try:
                 if cache:
-                    frames = _decode_whole(path, short_side)
+                    frames = decode_whole(path, short_side)
                     if self.enhance is not None:  # the enhancer's work only where a view needs it
                         self.enhanced.append(
-                            _enhance_whole(path, frames, self.enhance, enhancer_key, self.disk, entry.video_id)
+                            enhance_whole(path, frames, self.enhance, enhancer_key, self.disk, entry.video_id)
                         )
                     self.frames.append(frames)
                     self.lengths.append(frames.shape[0])
@@ -300,16 +245,13 @@ class DarkVideoDataset(Dataset):
                 crop = torch.from_numpy(source[view][video].transpose(3, 0, 1, 2)[window])  # (C, T, S, S) uint8
                 self._normalise(crop.flip(-1) if flip else crop, out)  # flipped along W
             return label, video_id
-        frames = torch.from_numpy(read_clip(path, indices))  # (T, H, W, C) uint8
-        if self.short_side is not None:
-            frames = resize_short_side(frames, self.short_side)
+        if video not in self._sizes:
+            self._sizes[video] = decode_size(path, self.short_side)
+        frames = torch.from_numpy(read_clip(path, indices, size=self._sizes[video]))  # (T, H, W, C) uint8
         if self.disk is not None:  # enhanced whole videos from disk
             whole = self.disk.load(video_id)
             if whole is None:
-                whole = torch.from_numpy(read_clip(path))
-                if self.short_side is not None:
-                    whole = resize_short_side(whole, self.short_side)
-                whole = self.enhance(whole).numpy()
+                whole = self.enhance(torch.from_numpy(read_clip(path, size=self._sizes[video]))).numpy()
                 self.disk.save(video_id, whole)
             both = torch.cat([frames, torch.from_numpy(np.asarray(whole[indices]))])  # (2T, H, W, C)
             dark, enhanced = self._crop(both, draws).chunk(2)

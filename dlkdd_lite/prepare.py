@@ -31,7 +31,7 @@ def shrink_clip(src: str | os.PathLike, dest: str | os.PathLike, short_side: int
     import numpy as np
     import torch
 
-    from dlkdd_lite.datasets import resize_short_side
+    from dlkdd_lite.decode_cache import resize_short_side
     from dlkdd_lite.encode import write_video
     from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
 

@@ -60,10 +60,16 @@ def test_decode_benchmark_runs(tiny_arid, tmp_path):
     assert "kit speed / decord" in out and "PyAV" in out
     rows = read_rows(tmp_path / "decode.csv")
     assert [(r["files"].split()[0], r["read"]) for r in rows] == [
-        ("generated", "clip16"), ("generated", "whole"), ("arid-sized", "clip16"), ("arid-sized", "whole")
+        ("generated", "clip16"), ("generated", "whole"), ("arid-sized", "clip16"), ("arid-sized", "whole"),
+        ("arid-sized", "whole, short side 128"),
     ]  # fmt: skip
-    assert rows[2]["frames"] == "16" and rows[3]["frames"] == "90"  # one 3 s clip at 30 fps
-    assert all(float(r["value"]) > 0 and float(r["pyav_s"]) > 0 for r in rows)
+    assert rows[2]["frames"] == "16" and rows[3]["frames"] == "90" == rows[4]["frames"]  # one 3 s clip at 30 fps
+    assert all(float(r["value"]) > 0 and float(r["pyav_s"]) > 0 for r in rows[:4])
+    assert rows[4]["measure"] == "decoder_scaling_vs_resize" and float(rows[4]["scaled_s"]) > 0
+    report = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "report.py"), "--results", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert report.stdout.count("| reader vs bare decord |") == 4, report.stdout
+    assert report.stdout.count("| decoder scaling vs decode + resize |") == 1, report.stdout
 
 
 @pytest.mark.parametrize("role", ["teacher", "student"])

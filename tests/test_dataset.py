@@ -67,7 +67,9 @@ def test_eval_yields_every_clip_of_every_video(tiny_arid):
 def test_short_side_resize(tiny_arid):
     ds = make(tiny_arid, short_side=40, crop_size=32)
     assert ds[0]["dark"].shape == (3, 4, 32, 32)
-    assert ds.frames[0].shape[1:3] == (40, 40)
+    assert ds.frames[0].shape[1:3] == (40, 40)  # scaled by the decoder (decode_cache.decode_size)
+    streamed = make(tiny_arid, short_side=40, crop_size=32, cache=False)
+    assert torch.equal(ds[5]["dark"], streamed[5]["dark"]) and torch.equal(ds[5]["enhanced"], streamed[5]["enhanced"])
 
 
 def test_listed_but_absent_files_are_an_error(tiny_arid, tmp_path):
@@ -98,7 +100,7 @@ def test_bad_options_are_named(tiny_arid):
 
 
 def test_enhanced_videos_cached_on_disk_by_enhancer_config(tiny_arid, tmp_path):
-    from dlkdd_lite.datasets import clear_decode_cache
+    from dlkdd_lite.decode_cache import clear_decode_cache
 
     reference = make(tiny_arid, "test", num_clips=2)
     streamed = make(tiny_arid, "test", num_clips=2, cache=False, enhanced_cache=tmp_path)
@@ -134,7 +136,7 @@ def test_views_keeps_only_the_chosen_views_and_they_match(tiny_arid, cache, subs
 
 
 def test_a_dark_only_dataset_never_enhances(tiny_arid, tmp_path):
-    from dlkdd_lite.datasets import clear_decode_cache
+    from dlkdd_lite.decode_cache import clear_decode_cache
 
     clear_decode_cache()
     ds = make(tiny_arid, "test", views=("dark",), enhanced_cache=tmp_path)

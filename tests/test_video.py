@@ -70,3 +70,39 @@ def test_reading_video_before_torch_is_safe(lossless_video):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def smooth_video(tmp_path_factory):
+    """A 48x64 lossless video of smooth content (upsampled noise), so that scalers can be compared."""
+    import torch
+
+    noise = torch.from_numpy(np.random.default_rng(1).random((10, 3, 6, 8), dtype=np.float32) * 255)
+    frames = torch.nn.functional.interpolate(noise, size=(48, 64), mode="bicubic").clamp(0, 255).round()
+    frames = frames.to(torch.uint8).permute(0, 2, 3, 1).numpy()  # (T, H, W, C)
+    path = tmp_path_factory.mktemp("smooth") / "clip.mp4"
+    write_video(path, frames, fps=10, lossless=True)
+    return path, frames
+
+
+def test_the_decoder_scales_frames_to_the_size_asked_for(smooth_video):
+    import torch
+
+    from dlkdd_lite.decode_cache import decode_size, resize_short_side
+    from dlkdd_lite.video import _read_with_pyav, video_frame_size
+
+    path, frames = smooth_video
+    assert video_frame_size(path) == (48, 64)
+    size = decode_size(path, 24)
+    assert size == (24, 32) and decode_size(path, 48) is None and decode_size(path, None) is None
+    scaled = read_clip(path, size=size)
+    assert scaled.shape == (10, 24, 32, 3) and scaled.dtype == np.uint8
+    resized = resize_short_side(torch.from_numpy(frames), 24).numpy()
+    assert np.abs(scaled.astype(int) - resized).mean() < 3, "the same picture as resizing the decoded frames"
+    assert np.array_equal(read_clip(path, [4, 1], size=size), scaled[[4, 1]])
+    pyav = _read_with_pyav(path, [4, 1], size)  # the fallback for widths decord cannot copy out
+    assert pyav.shape == (2, 24, 32, 3) and np.abs(pyav.astype(int) - scaled[[4, 1]]).mean() < 3
+    with pytest.raises(ValueError, match="size must be"):
+        read_clip(path, size=(0, 32))
+    with pytest.raises(VideoReadError, match="not found"):
+        video_frame_size(path.with_name("absent.mp4"))
