@@ -49,6 +49,22 @@ def append_rows(path: Path, rows: list[dict]) -> None:
             writer.writerows(old + rows)
 
 
+def save_rows(results: str | os.PathLike, name: str, rows: list[dict]) -> Path:
+    """Append ``rows`` to ``<results>/<name>`` (``append_rows``), say where, and return the path."""
+    path = Path(results) / name
+    append_rows(path, rows)
+    print(f"{len(rows)} row{'s' if len(rows) != 1 else ''} appended to {path}")
+    return path
+
+
+def tier_label(tier: str, settings: dict, device_name: str, amp: bool) -> str:
+    """``"quick tier (tiny3d, 8x56x56, batch 8, cpu (...))"``: how a printed result names its settings."""
+    size = f"{settings['frames']}x{settings['crop']}x{settings['crop']}"
+    return (
+        f"{tier} tier ({settings['arch']}, {size}, batch {settings['batch']}, {device_name}{', bf16' if amp else ''})"
+    )
+
+
 def require_fresh(work: Path, names: tuple[str, ...], hint: str = "") -> None:
     """Stop unless ``work`` lacks every one of ``names``: a benchmark timed "from scratch" in a folder
     that holds an earlier run's data or runs would reuse them and leave their cost out."""

@@ -32,7 +32,7 @@ from pathlib import Path
 import av
 import numpy as np
 import torch
-from common import ROOT, add_run_arguments, append_rows, interleaved_medians, run_info, verdict
+from common import ROOT, add_run_arguments, interleaved_medians, run_info, save_rows, verdict
 from tqdm.auto import tqdm
 
 from dlkdd_lite.decode_cache import decode_size, resize_short_side
@@ -191,9 +191,7 @@ def main() -> None:
             f"whole ARID-sized videos at short side {args.short_side}: scaled by the decoder "
             f"{r['scaled'] * 1e3:.1f} ms, decoded then resized {r['resized'] * 1e3:.1f} ms: {speedup:.2f}x faster"
         )
-    path = Path(args.results) / "decode.csv"
-    append_rows(path, rows)
-    print(f"rows appended to {path}")
+    save_rows(args.results, "decode.csv", rows)
 
 
 if __name__ == "__main__":

@@ -18,11 +18,10 @@ Appends one row per deployment to benchmarks/results/inference.csv.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 import torch
-from common import add_run_arguments, append_rows, run_info, start_torch
+from common import add_run_arguments, run_info, save_rows, start_torch
 
 from dlkdd_lite.cost import inference_costs
 
@@ -72,9 +71,7 @@ def main() -> None:
                 print(shown.to_string(index=False))
             print(f"student vs one backbone: params {student['params_x']:.3f}x, GFLOPs {student['gflops_x']:.3f}x "
                   f"(target 1.0: {'met' if ok else 'NOT met'})")  # fmt: skip
-    path = Path(args.results) / "inference.csv"
-    append_rows(path, rows)
-    print(f"\nrows appended to {path}")
+    save_rows(args.results, "inference.csv", rows)
 
 
 if __name__ == "__main__":

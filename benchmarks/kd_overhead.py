@@ -17,10 +17,9 @@ Appends rows to benchmarks/results/kd_overhead.csv.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import torch
-from common import add_run_arguments, append_rows, interleaved_medians, run_info, start_torch, verdict
+from common import add_run_arguments, interleaved_medians, run_info, save_rows, start_torch, tier_label, verdict
 
 from dlkdd_lite.device import autocast, grad_scaler
 from dlkdd_lite.distill import ce_step, freeze, kd_step
@@ -112,13 +111,10 @@ def main() -> None:
                      "kd_clips_per_s": round(settings["batch"] / medians["kd"], 2),
                      "value": round(ratio, 3), "target": f"<= {TARGET}",
                      "verdict": verdict(ratio, TARGET, at_least=False)})  # fmt: skip
-        print(f"{tier} tier ({settings['arch']}, {settings['frames']}x{settings['crop']}x{settings['crop']}, batch "
-              f"{settings['batch']}, {info['device']}{', bf16' if amp else ''}): CE step {medians['ce'] * 1e3:.1f} ms, "
+        print(f"{tier_label(tier, settings, info['device'], amp)}: CE step {medians['ce'] * 1e3:.1f} ms, "
               f"KD step {medians['kd'] * 1e3:.1f} ms, teacher forward {medians['teacher_forward'] * 1e3:.1f} ms; "
               f"KD / CE = {ratio:.3f}x (target <= {TARGET}: {rows[-1]['verdict']})")  # fmt: skip
-    path = Path(args.results) / "kd_overhead.csv"
-    append_rows(path, rows)
-    print(f"rows appended to {path}")
+    save_rows(args.results, "kd_overhead.csv", rows)
 
 
 if __name__ == "__main__":

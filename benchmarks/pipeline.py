@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 import torch
-from common import ROOT, add_run_arguments, append_rows, run_info, start_torch, synchronize, verdict
+from common import ROOT, add_run_arguments, run_info, save_rows, start_torch, synchronize, verdict
 from torch.utils.data import DataLoader, RandomSampler
 from tqdm.auto import tqdm
 
@@ -189,9 +189,7 @@ def main() -> None:
           f"{loader_only:.1f} clips/s; end-to-end / model-only = {ratio:.3f}x (median of {len(ratios)} rounds, "
           f"range {min(ratios):.3f}-{max(ratios):.3f}) "
           f"(target >= {TARGET}: {row['verdict']}); decode cache filled in {fill_s:.1f} s")  # fmt: skip
-    path = Path(args.results) / "pipeline.csv"
-    append_rows(path, [row])
-    print(f"row appended to {path}")
+    save_rows(args.results, "pipeline.csv", [row])
 
 
 if __name__ == "__main__":

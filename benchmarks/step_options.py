@@ -24,10 +24,17 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import torch
-from common import add_run_arguments, append_rows, interleaved_medians, run_info, start_torch, synchronize
+from common import (
+    add_run_arguments,
+    interleaved_medians,
+    run_info,
+    save_rows,
+    start_torch,
+    synchronize,
+    tier_label,
+)
 from kd_overhead import CPU_PAPER_BATCH, TIERS, make_train_step
 
 from dlkdd_lite.distill import ce_step
@@ -95,13 +102,9 @@ def main() -> None:
         rows.append({**info, "option": option, "step_s": round(medians[option], 5),
                      "clips_per_s": round(settings["batch"] / medians[option], 2),
                      "first_step_s": round(first[option], 2), "gain": round(gain, 3)})  # fmt: skip
-        size = f"{settings['frames']}x{settings['crop']}x{settings['crop']}"
-        print(f"{tier} tier ({settings['arch']}, {size}, batch {settings['batch']}, {info['device']}"
-              f"{', bf16' if amp else ''}) {option}: step {medians[option] * 1e3:.1f} ms, first step "
-              f"{first[option]:.1f} s; gain over eager {gain:.3f}x")  # fmt: skip
-    path = Path(args.results) / "step_options.csv"
-    append_rows(path, rows)
-    print(f"rows appended to {path}")
+        print(f"{tier_label(tier, settings, info['device'], amp)} {option}: step {medians[option] * 1e3:.1f} ms, "
+              f"first step {first[option]:.1f} s; gain over eager {gain:.3f}x")  # fmt: skip
+    save_rows(args.results, "step_options.csv", rows)
 
 
 if __name__ == "__main__":

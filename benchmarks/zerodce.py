@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from common import append_rows
+from common import save_rows
 
 from dlkdd_lite.models import build_model
 from dlkdd_lite.quality import quality_stats
@@ -96,9 +96,7 @@ def main() -> None:
                  "teacher_s": round(train_s, 1), "value": round(brightness, 4), "target": "0.4-0.6"})  # fmt: skip
     rows.append({**info, "measure": "clipped_fraction_after", "clip": str(data.name), "enhance_s": "",
                  "teacher_s": "", "value": round(clipped, 5), "target": "<= 0.01"})  # fmt: skip
-    path = Path(args.results) / "zerodce.csv"
-    append_rows(path, rows)
-    print(f"rows appended to {path}")
+    save_rows(args.results, "zerodce.csv", rows)
 
 
 if __name__ == "__main__":
