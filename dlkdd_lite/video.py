@@ -28,7 +28,7 @@ def _open(path: Path, size: tuple[int, int] | None = None):
         raise VideoReadError(f"video not found: {path}")
     try:
         # num_threads=1: clips are small and DataLoader workers already run in parallel. A size makes
-        # FFmpeg scale each frame as it is decoded (its bicubic scaler), before the RGB conversion.
+        # decord scale each frame as it is decoded (FFmpeg's scale filter: bicubic by default).
         height, width = size if size is not None else (-1, -1)
         return decord.VideoReader(str(path), num_threads=1, width=width, height=height)
     except Exception as err:  # decord raises its own DECORDError for damaged files
