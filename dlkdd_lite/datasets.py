@@ -249,10 +249,8 @@ class DarkVideoDataset(Dataset):
             self._sizes[video] = decode_size(path, self.short_side)
         frames = torch.from_numpy(read_clip(path, indices, size=self._sizes[video]))  # (T, H, W, C) uint8
         if self.disk is not None:  # enhanced whole videos from disk
-            whole = self.disk.load(video_id)
-            if whole is None:
-                whole = self.enhance(torch.from_numpy(read_clip(path, size=self._sizes[video]))).numpy()
-                self.disk.save(video_id, whole)
+            make = lambda: self.enhance(torch.from_numpy(read_clip(path, size=self._sizes[video]))).numpy()  # noqa: E731
+            whole = self.disk.load_or_make(video_id, make)
             both = torch.cat([frames, torch.from_numpy(np.asarray(whole[indices]))])  # (2T, H, W, C)
             dark, enhanced = self._crop(both, draws).chunk(2)
         else:

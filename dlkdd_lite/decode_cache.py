@@ -50,12 +50,8 @@ def enhance_whole(path: Path, frames: np.ndarray, enhance, enhancer_key: tuple, 
     # Whole videos are enhanced once: Zero-DCE is costly, and it sees whole frames as it would in use.
     key = (*file_key(path), enhancer_key)
     if key not in _DECODED:
-        cached = disk.load(video_id) if disk is not None else None
-        if cached is None:
-            cached = enhance(torch.from_numpy(np.asarray(frames))).numpy()
-            if disk is not None:
-                disk.save(video_id, cached)
-        _DECODED[key] = planar(np.asarray(cached))
+        make = lambda: enhance(torch.from_numpy(np.asarray(frames))).numpy()  # noqa: E731
+        _DECODED[key] = planar(np.asarray(disk.load_or_make(video_id, make) if disk is not None else make()))
     return _DECODED[key]
 
 

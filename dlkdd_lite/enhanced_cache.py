@@ -35,6 +35,14 @@ class EnhancedCache:
         path = self.path(video_id)
         return np.load(path, mmap_mode="r") if path.exists() else None
 
+    def load_or_make(self, video_id: str, make) -> np.ndarray:
+        """The cached video, or ``make()``'s (uint8 (T, H, W, C)), saved for next time."""
+        video = self.load(video_id)
+        if video is None:
+            video = make()
+            self.save(video_id, video)
+        return video
+
     def save(self, video_id: str, video: np.ndarray) -> None:
         with atomic_path(self.path(video_id)) as tmp:
             with open(tmp, "wb") as f:
