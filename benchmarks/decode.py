@@ -132,9 +132,10 @@ def bench_scaling(paths: list[Path], short_side: int, reps: int, device) -> dict
     for path in tqdm(paths, desc=f"decoding at short side {short_side}", leave=False):
         scaled = partial(read_clip, path, size=decode_size(path, short_side))
         resized = partial(decode_then_resize, path, short_side)
-        if scaled().shape != resized().shape:
+        shape = scaled().shape
+        if shape != resized().shape:
             raise RuntimeError(f"the two ways gave frames of different sizes for {path}")
-        frames += len(scaled())
+        frames += shape[0]
         for name, seconds in interleaved_medians({"scaled": scaled, "resized": resized}, device, reps=reps).items():
             totals[name] += seconds
     return {"frames": frames, **totals}

@@ -15,20 +15,19 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from common import ROOT, add_run_arguments, append_rows, run_info, start_torch
+from common import ROOT, add_run_arguments, run_info, save_rows, start_torch
 from tqdm.auto import tqdm
 
 from dlkdd_lite.config import RunConfig
+from dlkdd_lite.sweep import parse_values
 from dlkdd_lite.synth import generate_dataset
 from dlkdd_lite.train import fit
 
 
-def parse_seeds(text: str) -> list[int]:
-    """``"0-11"`` or ``"0,3,5"`` -> a list of seeds."""
-    if "-" in text:
-        first, last = (int(part) for part in text.split("-"))
-        return list(range(first, last + 1))
-    return [int(part) for part in text.split(",")]
+def parse_seeds(text: str) -> tuple[int, ...]:
+    """``"0-11"`` (a range, both ends included) or ``"0,3,5"`` -> seeds, checked as ``dlkdd sweep --seeds`` is."""
+    first, dash, last = text.partition("-")
+    return parse_values(list(range(int(first), int(last) + 1)) if dash else text, "seeds", int)
 
 
 def main() -> None:
@@ -54,7 +53,7 @@ def main() -> None:
         config = RunConfig(role=args.role, seed=seed, **extra)
         metrics = fit(config, data, work / f"{args.role}_s{seed}", progress=False)
         rows.append({**info, "seed": seed, "video_acc1": round(metrics["video_acc1"], 4)})
-    append_rows(Path(args.results) / "seed_spread.csv", rows)
+    save_rows(args.results, "seed_spread.csv", rows)
     accs = [row["video_acc1"] * 100 for row in rows]
     spread = f" ± {statistics.stdev(accs):.1f}" if len(accs) > 1 else ""
     print(f"{args.role}: video accuracy {statistics.mean(accs):.1f}{spread} % over {len(accs)} seeds "
