@@ -25,7 +25,8 @@ from dlkdd_lite.splits import read_split_file, resolve_videos
 from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
 
 # Per-channel RGB statistics in [0, 1], chosen explicitly by RunConfig.norm. ARID v1.0's and V1.5's are
-# published by ARID's authors (github.com/xuyu0010/ARID_v1 README; ../shared/datasets.md).
+# published by ARID's authors (github.com/xuyu0010/ARID_v1, network/config.py; V1.5's unconfirmed, see
+# dlkdd_lite/data/datasets.json).
 NORM_STATS = {
     "imagenet": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
     "arid": ((0.079612, 0.073888, 0.072454), (0.100459, 0.09705, 0.089911)),

@@ -9,6 +9,17 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 
 @pytest.fixture(scope="session")
+def arid_lists(tmp_path_factory):
+    """ARID v1.0's official split lists and class mapping as the package ships them, installed into a folder."""
+    from dlkdd_lite.registry import get_dataset
+    from dlkdd_lite.splits import install_lists
+
+    folder = tmp_path_factory.mktemp("arid_lists")
+    install_lists(get_dataset("arid"), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def tiny_arid(tmp_path_factory):
     """A generated dataset in ARID's layout: 11 classes x 3 actors x 1 clip, 16 frames of 64x64."""
     from dlkdd_lite.synth import generate_dataset

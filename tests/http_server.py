@@ -103,9 +103,6 @@ def _handler(server: FileServer):
 # Archives the tests serve: built from one tiny real mp4 (8 frames of 32x32, decodable) under many names.
 
 
-OFFICIAL_ARID = Path(__file__).resolve().parents[2] / "shared" / "arid_splits" / "ARID_v1"
-
-
 def tiny_mp4(tmp_dir, seed: int = 0, size: int = 32) -> bytes:
     """The bytes of a real dark H.264 clip, 8 frames of size x size (decord mis-decodes widths 16/24/48/72)."""
     import numpy as np
@@ -141,13 +138,14 @@ def make_tar(path, members: dict[str, bytes], mode: str = "w:gz") -> bytes:
     return path.read_bytes()
 
 
-def arid_members(clip: bytes, prefix: str = "ARID_v1/clips/") -> dict[str, bytes]:
-    """The first 2 training clips of each class of ARID's official split 1, named as the released .mp4 files."""
+def arid_members(clip: bytes, lists: Path, prefix: str = "ARID_v1/clips/") -> dict[str, bytes]:
+    """The first 2 training clips of each class of ARID's official split 1 (read from the folder ``lists``),
+    named as the released .mp4 files."""
     from dlkdd_lite.splits import read_split_file
 
     members: dict[str, bytes] = {}
     per_class: dict[str, int] = {}
-    for entry in read_split_file(OFFICIAL_ARID / "ARID_split1_train.txt"):
+    for entry in read_split_file(lists / "ARID_split1_train.txt"):
         name = entry.relpath.split("/")[0]
         if per_class.get(name, 0) < 2:
             per_class[name] = per_class.get(name, 0) + 1

@@ -17,8 +17,8 @@ CLIP = b"\x00\x00\x00\x18ftypmp42" + bytes(200)  # content does not matter here;
 
 
 @pytest.mark.parametrize("name, why", [
-    ("../evil.mp4", "'..' would write outside"),
-    ("ARID/../../evil.mp4", "'..' would write outside"),
+    ("../evil.mp4", "'..' would write outside"),  # outside-path: deliberate
+    ("ARID/../../evil.mp4", "'..' would write outside"),  # outside-path: deliberate
     ("/tmp/evil.mp4", "absolute path"),
     ("C:\\evil.mp4", "absolute path"),
 ])  # fmt: skip

@@ -103,8 +103,8 @@ def test_unusable_links_are_named():
         classify_url("ftp://example.org/a.zip")
 
 
-def test_arid_from_a_url_end_to_end_then_a_rerun_does_nothing(server, tmp_path, clip):
-    data = make_zip(tmp_path / "ARID_v1.zip", arid_members(clip))
+def test_arid_from_a_url_end_to_end_then_a_rerun_does_nothing(server, tmp_path, clip, arid_lists):
+    data = make_zip(tmp_path / "ARID_v1.zip", arid_members(clip, arid_lists))
     url = server.add("ARID_v1.zip", data)
     root = tmp_path / "arid"
     manifest = download_dataset("arid", root, url=url, sha256=hashlib.sha256(data).hexdigest(), progress=False)
@@ -201,9 +201,9 @@ def test_dark48_lists_from_the_pinned_url_are_checksummed(server, tmp_path, clip
     assert install_lists(dataclasses.replace(info, raw=raw), tmp_path / "splits") == raw["lists"]["files"]
 
 
-def test_a_root_holding_other_files_or_another_dataset_is_left_alone(tmp_path, clip):
+def test_a_root_holding_other_files_or_another_dataset_is_left_alone(tmp_path, clip, arid_lists):
     archive = tmp_path / "arid.zip"
-    make_zip(archive, arid_members(clip, prefix=""))
+    make_zip(archive, arid_members(clip, arid_lists, prefix=""))
     mine = tmp_path / "mine"
     (mine / "Drink").mkdir(parents=True)
     (mine / "Drink" / "Drink_1_1.mp4").write_bytes(b"my own clip")
@@ -215,14 +215,14 @@ def test_a_root_holding_other_files_or_another_dataset_is_left_alone(tmp_path, c
         download_dataset("dark48", tmp_path / "arid", archives=[archive], progress=False)
 
 
-def test_a_bad_second_archive_leaves_the_first_installed(server, tmp_path, clip):
+def test_a_bad_second_archive_leaves_the_first_installed(server, tmp_path, clip, arid_lists):
     first = tmp_path / "part1.zip"
-    make_zip(first, arid_members(clip))
+    make_zip(first, arid_members(clip, arid_lists))
     root = tmp_path / "arid"
     download_dataset("arid", root, archives=[first], progress=False)
     before = sorted(p.relative_to(root) for p in (root / "clips").rglob("*"))
     evil = tmp_path / "part2.zip"
-    make_zip(evil, {"Run/Run_1_1.mp4": clip, "../../escaped.mp4": clip})
+    make_zip(evil, {"Run/Run_1_1.mp4": clip, "../../escaped.mp4": clip})  # outside-path: deliberate
     with pytest.raises(ValueError, match="unsafe"):
         download_dataset("arid", root, archives=[evil], progress=False)
     page = server.add("part3.zip", b"<html><body>Sign in to continue</body></html>", content_type="text/html")
@@ -250,9 +250,11 @@ def test_without_a_link_the_steps_to_get_one_are_printed(tmp_path):
         download_dataset("kinetics", tmp_path / "k", progress=False)
 
 
-def test_an_interrupted_install_shows_as_incomplete_and_the_same_command_finishes_it(server, tmp_path, clip):
+def test_an_interrupted_install_shows_as_incomplete_and_the_same_command_finishes_it(
+    server, tmp_path, clip, arid_lists
+):
     padding = {"ARID_v1/README.bin": os.urandom(400_000)}  # bigger than a read chunk, so the drop keeps bytes
-    data = make_zip(tmp_path / "ARID_v1.zip", {**arid_members(clip), **padding})
+    data = make_zip(tmp_path / "ARID_v1.zip", {**arid_members(clip, arid_lists), **padding})
     url = server.add("ARID_v1.zip", data)
     server.drop("/ARID_v1.zip", after=len(data) // 2, times=1)
     root = tmp_path / "arid"

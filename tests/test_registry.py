@@ -1,18 +1,19 @@
 """The dataset registry agrees with the shipped ARID lists; folders are recognised from their manifest or their
-files (ARID, V1.5, Dark-48, generated); Dark-48's list format parses; presets; pretrained weights found locally."""
+files (ARID, V1.5, Dark-48, generated); Dark-48's list format parses; presets (pretrained weights: test_weights.py)."""
 
 import hashlib
 import json
 from importlib import resources
+from pathlib import Path
 
 import pytest
-import torch
-from http_server import OFFICIAL_ARID
 
-from dlkdd_lite.models import build_model, kinetics_weights_file
 from dlkdd_lite.presets import PRESETS, describe_presets, preset
 from dlkdd_lite.registry import detect_layout, get_dataset, load_registry, read_class_index
 from dlkdd_lite.splits import find_split_file, read_split_file
+
+# An independent copy of ARID's official lists (tests/data/arid_v1/README.md: source, CC BY 4.0 licence).
+OFFICIAL_ARID = Path(__file__).resolve().parent / "data" / "arid_v1"
 
 
 def test_registry_entries_are_complete_and_self_consistent():
@@ -103,6 +104,8 @@ def test_presets_hold_the_kit_defaults_and_take_overrides():
     assert (arid.arch, arid.num_frames, arid.crop_size, arid.short_side, arid.norm) == ("r2plus1d_18", 16, 112, 128,
                                                                                        "arid")  # fmt: skip
     assert (arid.role, arid.alpha, arid.optimizer) == ("student", 0.5, "sgd")
+    assert {preset(name).pretrained for name in ("arid", "arid1.5", "dark48")} == {"kinetics400"}  # not from scratch
+    assert preset("quick").pretrained is None
     assert preset("dark48").num_classes == 48 and preset("arid1.5").split == 0 and preset("quick").arch == "tiny3d"
     assert [row["preset"] for row in describe_presets()] == list(PRESETS)
     for name in ("arid", "arid1.5", "dark48"):
@@ -115,20 +118,3 @@ def test_presets_hold_the_kit_defaults_and_take_overrides():
         preset("arid", temprature=2.0)
     with pytest.raises(ValueError, match="alpha"):
         preset("arid", alpha=3.0)
-
-
-def test_kinetics_weights_come_from_the_hub_cache_or_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    path, url = kinetics_weights_file("mc3_18")
-    assert path == tmp_path / "hub" / "checkpoints" / "mc3_18-a90a0ba3.pth" and url.endswith(path.name)
-    with pytest.raises(
-        FileNotFoundError, match="(?s)not found at .*mc3_18-a90a0ba3.pth.*MC3_18_Weights.KINETICS400_V1"
-    ):
-        build_model("mc3_18", 11, pretrained="kinetics400")
-    path.parent.mkdir(parents=True)
-    kinetics = build_model("mc3_18", 400)  # stands in for torchvision's file: same names and shapes
-    torch.save(kinetics.state_dict(), path)
-    model = build_model("mc3_18", 11, pretrained="kinetics400")
-    assert torch.equal(model.stem[0].weight, kinetics.stem[0].weight) and model.fc.out_features == 11
-    with pytest.raises(ValueError, match="no Kinetics-400 weights for 'tiny3d'"):
-        build_model("tiny3d", 11, pretrained="kinetics400")

@@ -1,31 +1,25 @@
 """ARID split files: the official lists parse, our writer round-trips, bad lines are named."""
 
-from pathlib import Path
-
 import pytest
 
 from dlkdd_lite.splits import ARID_CLASSES, find_split_file, read_split_file, resolve_video, write_split_file
 
-OFFICIAL = Path(__file__).resolve().parents[2] / "shared" / "arid_splits" / "ARID_v1"
 
-
-def test_classes_match_the_official_mapping_table():
-    if not OFFICIAL.exists():
-        pytest.fail(f"shared ARID lists expected at {OFFICIAL} (shared/ sits beside the checkout)")
-    rows = [line.split("\t") for line in (OFFICIAL / "mapping_table.txt").read_text().splitlines()]
+def test_classes_match_the_official_mapping_table(arid_lists):
+    rows = [line.split("\t") for line in (arid_lists / "mapping_table.txt").read_text().splitlines()]
     assert tuple(name for _, name in sorted(rows, key=lambda r: int(r[0]))) == ARID_CLASSES
 
 
 @pytest.mark.parametrize("split, subset, count", [(1, "train", 2288), (1, "test", 823), (2, "train", 2252),
                                                   (3, "test", 852), (1, "other", 673)])  # fmt: skip
-def test_official_lists_parse_with_their_published_counts(split, subset, count):
-    entries = read_split_file(find_split_file(OFFICIAL, split, subset))
+def test_official_lists_parse_with_their_published_counts(arid_lists, split, subset, count):
+    entries = read_split_file(find_split_file(arid_lists, split, subset))
     assert len(entries) == count
     assert all(e.relpath.endswith(".avi") for e in entries)
 
 
-def test_video_id_drops_the_extension():
-    first = read_split_file(OFFICIAL / "ARID_split1_train.txt")[0]
+def test_video_id_drops_the_extension(arid_lists):
+    first = read_split_file(arid_lists / "ARID_split1_train.txt")[0]
     assert (first.label, first.relpath, first.video_id) == (0, "Drink/Drink_11_1.avi", "Drink/Drink_11_1")
 
 

@@ -5,7 +5,7 @@ import argparse
 import json
 
 import pytest
-from http_server import OFFICIAL_ARID, arid_members, make_zip, tiny_mp4
+from http_server import arid_members, make_zip, tiny_mp4
 
 from dlkdd_lite.cli_data import register
 from dlkdd_lite.datasets import DarkVideoDataset
@@ -18,11 +18,11 @@ from dlkdd_lite.video import read_clip
 
 
 @pytest.fixture(scope="module")
-def arid(tmp_path_factory):
+def arid(tmp_path_factory, arid_lists):
     """ARID v1.0 installed from an archive of 22 generated 64x64 clips (2 per class) with official names."""
     tmp = tmp_path_factory.mktemp("arid")
     archive = tmp / "ARID_v1.zip"
-    make_zip(archive, arid_members(tiny_mp4(tmp, size=64)))
+    make_zip(archive, arid_members(tiny_mp4(tmp, size=64), arid_lists))
     root = tmp / "arid"
     download_dataset("arid", root, archives=[archive], progress=False)
     return root
@@ -35,11 +35,11 @@ def cli(*argv):
     return runners[args.command](args)
 
 
-def official_stems(split: int, subset: str) -> set[str]:
-    return {e.video_id for e in read_split_file(OFFICIAL_ARID / f"ARID_split{split}_{subset}.txt")}
+def official_stems(lists, split: int, subset: str) -> set[str]:
+    return {e.video_id for e in read_split_file(lists / f"ARID_split{split}_{subset}.txt")}
 
 
-def test_verify_counts_every_official_list_and_writes_a_report(arid, tmp_path):
+def test_verify_counts_every_official_list_and_writes_a_report(arid, arid_lists, tmp_path):
     on_disk = {p.relative_to(arid / "clips").with_suffix("").as_posix() for p in (arid / "clips").glob("*/*.mp4")}
     broken = arid / "clips" / "Jump" / sorted(p.name for p in (arid / "clips" / "Jump").iterdir())[0]
     good = broken.read_bytes()
@@ -55,7 +55,7 @@ def test_verify_counts_every_official_list_and_writes_a_report(arid, tmp_path):
     rows = {(r["split"], r["subset"]): r for r in report["splits"]}
     assert len(rows) == 9
     for (split, subset), row in rows.items():
-        present = len(official_stems(split, subset) & on_disk)
+        present = len(official_stems(arid_lists, split, subset) & on_disk)
         assert (row["listed"], row["expected"], row["present"]) == (row["expected"], row["listed"], present)
         assert row["missing"] == row["listed"] - present
     assert rows[(1, "train")]["present"] == 22 and rows[(1, "train")]["unreadable"] == 1
