@@ -18,6 +18,8 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e ".[test]" $(PIP_ARGS)
+	# git strips notebook outputs on commit (.gitattributes); a copy outside git skips this
+	git rev-parse --git-dir >/dev/null 2>&1 && $(BIN)/nbstripout --install || true
 	touch $@
 
 install: $(VENV)/.installed

@@ -13,6 +13,14 @@ def test_ruff_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_check_notebook_cells():
+    """The cells, through the notebooks' .py pairs (notebooks/ruff.toml); not formatted, so that a cell saved
+    from JupyterLab as typed passes. Fix with `ruff check --fix notebooks`, then `jupytext --sync`."""
+    cmd = [sys.executable, "-m", "ruff", "check", "notebooks"]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_ruff_format():
     cmd = [sys.executable, "-m", "ruff", "format", "--check", *PATHS]
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
