@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from dlkdd_lite.config import ARCHS, ENHANCERS, NORMS, ROLES, RunConfig
+from dlkdd_lite.weights import SCRATCH_NAMES
 
 # Modules with a ``register(subparsers) -> {command: runner}`` function.
 EXTENSIONS = ("dlkdd_lite.cli_sweep", "dlkdd_lite.cli_data")
@@ -56,8 +57,8 @@ def _add_train(sub) -> None:
     p.add_argument("--sampling", choices=("dense", "segment"))
     p.add_argument("--optimizer", choices=("adamw", "sgd"))
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
-    p.add_argument("--pretrained", help="a local state-dict file, or kinetics400 (torchvision's weights from the "
-                   "torch hub cache; never downloaded) to initialise the backbone")  # fmt: skip
+    p.add_argument("--pretrained", help="kinetics400 (torchvision's weights, downloaded once into the torch hub "
+                   "cache; the paper presets' default), a local state-dict file, or none (from scratch)")  # fmt: skip
     p.add_argument("--preset", help="start from a named preset: quick, arid, arid1.5, dark48 (flags override it)")
     p.add_argument("--no-amp", dest="amp", action="store_false", default=None)
     p.add_argument(
@@ -164,6 +165,8 @@ def _run_train(args) -> None:
         base = {**base, **RunConfig.load(args.config).to_dict()}
     fields = {f.name for f in dataclasses.fields(RunConfig)}
     overrides = {k: v for k, v in vars(args).items() if k in fields and v is not None}
+    if (args.pretrained or "").lower() in SCRATCH_NAMES:  # --pretrained none overrides a preset's weights
+        overrides["pretrained"] = None
     config = RunConfig.from_dict({**base, **overrides})
     metrics = fit(config, args.data, args.out, progress=not args.quiet, overwrite=args.overwrite)
     if is_main_process():  # under torchrun, one report for all processes

@@ -71,7 +71,7 @@ class RunConfig:
     num_workers: int = 0  # loader processes; when > 0 they persist across epochs
     prefetch_factor: int = 2  # batches each loader process prepares ahead (num_workers > 0)
     cache: bool = True  # decode each video once and keep its frames in memory
-    pretrained: str | None = None  # a local state-dict file, or "kinetics400" (torch hub cache); never downloaded
+    pretrained: str | None = None  # None: random weights; "kinetics400" (downloaded once, weights.py); or a file
 
     def __post_init__(self) -> None:
         def check(ok: bool, message: str) -> None:

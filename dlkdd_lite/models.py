@@ -1,19 +1,19 @@
 """models.py: one factory for every video classifier the kit trains.
 
 A tiny 3D CNN for the CPU quick tier and torchvision's R3D-18, MC3-18 and R(2+1)D-18 for the
-paper tier. Knows nothing about losses or data. Nothing is downloaded: pretrained weights are read
-from a local file, or torchvision's Kinetics-400 weights from the torch hub cache (``"kinetics400"``).
+paper tier. Knows nothing about losses or data. Which weights file a ``pretrained`` setting names, and
+its download, belong to weights.py.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import torch
 from torch import nn
 
 from dlkdd_lite.config import ARCHS
+from dlkdd_lite.weights import resolve_pretrained
 
 
 class TinyC3D(nn.Module):
@@ -51,10 +51,10 @@ def build_model(arch: str, num_classes: int, *, pretrained: str | os.PathLike | 
     Args:
         arch: one of ``ARCHS``.
         num_classes: size of the classifier head.
-        pretrained: optional local file with a state dict for the same architecture, or
-            ``"kinetics400"`` for torchvision's Kinetics-400 weights in the torch hub cache (see
-            ``resolve_pretrained``). The final layer is dropped when its shape differs. Loaded with
-            ``weights_only=True``.
+        pretrained: None or ``"none"`` (random weights), ``"kinetics400"`` for torchvision's
+            Kinetics-400 weights (downloaded once into the torch hub cache; see
+            ``weights.resolve_pretrained``), or a local file with a state dict for the same architecture.
+            The final layer is dropped when its shape differs. Loaded with ``weights_only=True``.
     """
     if arch not in ARCHS:
         raise ValueError(f"unknown architecture {arch!r}; expected one of {ARCHS}")
@@ -64,53 +64,16 @@ def build_model(arch: str, num_classes: int, *, pretrained: str | os.PathLike | 
         from torchvision.models import video as tv_video
 
         model = getattr(tv_video, arch)(weights=None, num_classes=num_classes)
-    if pretrained is not None:
-        load_pretrained(model, resolve_pretrained(arch, pretrained))
+    path = resolve_pretrained(arch, pretrained)
+    if path is not None:
+        load_pretrained(model, path)
     return model
-
-
-# torchvision's weight enums for the video backbones; their Kinetics-400 files are what the hub cache holds.
-KINETICS_WEIGHTS = {"r3d_18": "R3D_18_Weights", "mc3_18": "MC3_18_Weights", "r2plus1d_18": "R2Plus1D_18_Weights"}
-KINETICS_NAMES = ("kinetics400", "kinetics", "k400")
-
-
-def kinetics_weights_file(arch: str) -> tuple[Path, str]:
-    """Where the torch hub cache keeps ``arch``'s Kinetics-400 weights, and their download URL."""
-    if arch not in KINETICS_WEIGHTS:
-        raise ValueError(f"no Kinetics-400 weights for {arch!r}; torchvision has them for {list(KINETICS_WEIGHTS)}")
-    from torchvision.models import video as tv_video
-
-    url = getattr(tv_video, KINETICS_WEIGHTS[arch]).KINETICS400_V1.url
-    return Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[1], url
-
-
-def resolve_pretrained(arch: str, pretrained: str | os.PathLike) -> Path:
-    """The weights file ``pretrained`` names: a path, or ``"kinetics400"`` for the torch hub cache's copy.
-
-    Raises:
-        FileNotFoundError: the file is absent; the message names the file expected and the one
-            command that fetches it (the kit never downloads weights by itself).
-    """
-    if str(pretrained).lower() not in KINETICS_NAMES:
-        path = Path(pretrained)
-        if not path.is_file():
-            raise FileNotFoundError(f"pretrained weights not found: {path} (nothing is downloaded; save them there)")
-        return path
-    path, url = kinetics_weights_file(arch)
-    if not path.is_file():
-        enum = KINETICS_WEIGHTS[arch]
-        raise FileNotFoundError(
-            f"Kinetics-400 weights for {arch} not found at {path}. The kit never downloads them silently; fetch "
-            f'them once with\n  python -c "from torchvision.models.video import {arch}, {enum}; '
-            f'{arch}(weights={enum}.KINETICS400_V1)"\n(or download {url} into {path.parent}), or pass a local file'
-        )
-    return path
 
 
 def load_pretrained(model: nn.Module, path: str | os.PathLike) -> None:
     """Copy matching weights from a local state-dict file into ``model`` (head skipped on mismatch)."""
     if not os.path.isfile(path):
-        raise FileNotFoundError(f"pretrained weights not found: {path} (nothing is downloaded; save them there first)")
+        raise FileNotFoundError(f"pretrained weights not found: {path}; expected a state-dict file there")
     state = torch.load(path, map_location="cpu", weights_only=True)
     state = state.get("model", state) if isinstance(state, dict) else state
     own = model.state_dict()

@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 
 from dlkdd_lite.config import RunConfig
 from dlkdd_lite.results import is_finished
+from dlkdd_lite.weights import resolve_pretrained
 
 
 def run_fits(
@@ -43,6 +44,8 @@ def run_fits(
                 _run(config.to_dict(), str(data_root), str(out))
                 bar.update()
             return
+        for arch, pretrained in {(config.arch, config.pretrained) for config, _ in todo}:
+            resolve_pretrained(arch, pretrained, progress=progress)  # downloaded here once, not by each worker
         threads = max(1, (os.cpu_count() or 1) // jobs)
         context = multiprocessing.get_context("spawn")  # no forked torch/decoder state
         with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:

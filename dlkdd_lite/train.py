@@ -28,6 +28,7 @@ from dlkdd_lite.evaluate import evaluate
 from dlkdd_lite.results import MetricsWriter, final_metrics, write_predictions
 from dlkdd_lite.splits import find_split_file
 from dlkdd_lite.teacher_memo import TeacherMemo, checkpoint_identity
+from dlkdd_lite.weights import resolve_pretrained
 
 CHECKPOINT = "checkpoint.pt"
 # Settings that change how fast a run goes, not what it computes (beyond the last bits of floating
@@ -173,6 +174,8 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
     if world.is_main:
         try:
             found = _open_run_dir(out, config, overwrite)
+            if not found and not (out / CHECKPOINT).exists():  # downloaded by this process alone; the
+                resolve_pretrained(config.arch, config.pretrained, progress=progress)  # others read the cache
         except (ValueError, OSError) as err:
             found = err
     found = world.broadcast(found)
@@ -188,7 +191,8 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
     teacher = _load_teacher(config, device) if config.role == "student" else None
     if teacher is not None and device.type == "cpu" and not config.compile:  # sweeps reuse its logits
         teacher = TeacherMemo(teacher, checkpoint_identity(config.teacher_ckpt))
-    net = build_run_model(config, pretrained=config.pretrained).to(device)
+    resuming = (out / CHECKPOINT).exists()  # then the checkpoint's weights replace the pretrained ones
+    net = build_run_model(config, pretrained=None if resuming else config.pretrained).to(device)
     if world.rank > 0:  # DDP copies rank 0's weights; dropout masks should differ, as the clips do
         torch.manual_seed(rank_seed(config.seed, world.rank))
     if config.channels_last:
@@ -202,7 +206,7 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
     scaler = grad_scaler(device, config.amp)
 
     start_epoch = 0
-    if (out / CHECKPOINT).exists():
+    if resuming:
         state = load_checkpoint(out / CHECKPOINT, map_location=device)
         net.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])

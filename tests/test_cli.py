@@ -92,7 +92,7 @@ def test_train_preset_flag_and_class_count_check(tiny_arid, tmp_path, capsys):
     from dlkdd_lite.cli import main
 
     code = main(["train", "--role", "teacher", "--data", str(tiny_arid), "--out", str(tmp_path / "t"),
-                 "--preset", "dark48", "--quiet"])  # fmt: skip
+                 "--preset", "dark48", "--pretrained", "none", "--quiet"])  # fmt: skip
     assert code == 2
     err = capsys.readouterr().err
     assert "has 11 classes but the run has num_classes=48" in err

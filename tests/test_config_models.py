@@ -54,7 +54,7 @@ def test_pretrained_weights_load_from_a_local_file(tmp_path):
     torch.save(source.state_dict(), tmp_path / "w.pt")
     model = build_model("tiny3d", 11, pretrained=tmp_path / "w.pt")  # head differs: skipped
     torch.testing.assert_close(model.features[0].weight, source.features[0].weight)
-    with pytest.raises(FileNotFoundError, match="nothing is downloaded"):
+    with pytest.raises(FileNotFoundError, match="pretrained weights not found: .*absent.pt; expected a state-dict"):
         build_model("tiny3d", 11, pretrained=tmp_path / "absent.pt")
     torch.save({"unrelated": torch.zeros(3)}, tmp_path / "other.pt")
     with pytest.raises(ValueError, match="does not look like weights"):
