@@ -16,8 +16,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from tqdm.auto import tqdm
-
+from dlkdd_lite.progress import tqdm
 from dlkdd_lite.registry import find_clip_dir
 from dlkdd_lite.splits import LIST_FILE, VIDEO_EXTENSIONS, read_split_file
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import BatchSampler, DataLoader, Dataset, Sampler, SequentialSampler, get_worker_info
-from tqdm.auto import tqdm
 
 from dlkdd_lite.decode_cache import decode_size, decode_whole, enhance_whole, file_key
 from dlkdd_lite.enhance import build_enhancer
 from dlkdd_lite.enhanced_cache import EnhancedCache
+from dlkdd_lite.progress import tqdm
 from dlkdd_lite.registry import detect_layout, read_class_index
 from dlkdd_lite.rng import clip_uniforms
 from dlkdd_lite.sampling import sample_frame_indices

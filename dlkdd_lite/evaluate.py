@@ -13,9 +13,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader
-from tqdm.auto import tqdm
 
 from dlkdd_lite.device import autocast
+from dlkdd_lite.progress import tqdm
 
 VIEWS = ("dark", "enhanced", "both")
 

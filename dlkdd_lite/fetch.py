@@ -16,9 +16,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
 from dlkdd_lite.archive import looks_like_html
+from dlkdd_lite.progress import tqdm
 
 CHUNK = 1 << 16
 RETRYABLE_STATUS = (408, 425, 429, 500, 502, 503, 504)

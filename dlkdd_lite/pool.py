@@ -11,9 +11,8 @@ import multiprocessing
 import os
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
 from dlkdd_lite.config import RunConfig
+from dlkdd_lite.progress import tqdm
 from dlkdd_lite.results import is_finished
 from dlkdd_lite.weights import resolve_pretrained
 

@@ -12,8 +12,7 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
+from dlkdd_lite.progress import tqdm
 from dlkdd_lite.registry import detect_layout, get_dataset, read_manifest, write_manifest
 from dlkdd_lite.splits import resolve_videos
 

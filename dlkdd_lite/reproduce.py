@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.config import RunConfig
+from dlkdd_lite.progress import tqdm
 
 TIERS = ("quick", "paper")
 

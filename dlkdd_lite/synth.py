@@ -13,11 +13,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from dlkdd_lite import __version__
 from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.encode import write_video
+from dlkdd_lite.progress import tqdm
 from dlkdd_lite.splits import ARID_CLASSES, write_split_file
 from dlkdd_lite.synth_motion import action_poses
 from dlkdd_lite.synth_scene import ActorStyle, render_background, render_pose

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import torch
 from torch.utils.data import DataLoader
-from tqdm.auto import tqdm
 
 from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.checkpoint import build_run_model, load_checkpoint, load_model, save_checkpoint
@@ -25,6 +24,7 @@ from dlkdd_lite.device import autocast, cuda_tuning, grad_scaler, rng_state, set
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.distributed import EpochSampler, EpochView, World, join_world, rank_seed
 from dlkdd_lite.evaluate import evaluate
+from dlkdd_lite.progress import tqdm  # in a notebook: one line per run
 from dlkdd_lite.results import MetricsWriter, final_metrics, write_predictions
 from dlkdd_lite.splits import find_split_file
 from dlkdd_lite.teacher_memo import TeacherMemo, checkpoint_identity
@@ -225,8 +225,8 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
         )
 
     metrics, predictions = {}, []
-    epochs = tqdm(range(start_epoch, config.epochs), desc=f"{config.role} {out.name}", disable=not progress,
-                  initial=start_epoch, total=config.epochs)  # fmt: skip
+    epochs = tqdm(range(start_epoch, config.epochs), desc=f"{out.name} ({config.role}, seed {config.seed})",
+                  disable=not progress, initial=start_epoch, total=config.epochs, unit="epochs")  # fmt: skip
     for epoch in epochs:
         sampler.set_epoch(epoch)
         start = time.perf_counter()
@@ -249,8 +249,8 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
                 "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(), "epoch": epoch,
                 "rng": rng[0]["cpu"], "rng_ranks": rng,
             })  # fmt: skip
-            shown = {"video_acc1": f"{metrics['video_acc1']:.3f}"} if metrics else {}
-            epochs.set_postfix(loss=f"{train_metrics['loss']:.3f}", **shown)
+            shown = {f"test {k}": f"{metrics[k]:.3f}" for k in ("clip_acc1", "video_acc1") if k in metrics}
+            epochs.set_postfix({"loss": f"{train_metrics['loss']:.3f}", **shown})
         world.barrier()
 
     if not predictions:  # resumed a run whose last epoch was done but not marked finished

@@ -11,9 +11,8 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
 from dlkdd_lite.atomic import write_text_atomic
+from dlkdd_lite.progress import tqdm
 from dlkdd_lite.registry import detect_layout, get_dataset, read_manifest
 from dlkdd_lite.splits import VIDEO_EXTENSIONS, read_split_file, resolve_videos
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 
 from dlkdd_lite.atomic import save_atomic, write_text_atomic
+from dlkdd_lite.progress import tqdm
 from dlkdd_lite.zerodce import DCENet
 
 # Two sets of loss weights (and forms, see colour_constancy_loss and exposure_loss): the paper's text
