@@ -60,6 +60,10 @@ def video_frame_size(path: str | os.PathLike) -> tuple[int, int]:
         raise VideoReadError(f"cannot read the frame size of {path}: {err}") from err
 
 
+# Frame widths decord failed on in this process (each warned about once).
+_PYAV_WIDTHS: set[int] = set()
+
+
 def read_clip(path: str | os.PathLike, indices=None, *, size: tuple[int, int] | None = None) -> np.ndarray:
     """Decode the frames ``indices`` (all frames when None) of a video.
 
@@ -99,8 +103,11 @@ def read_clip(path: str | os.PathLike, indices=None, *, size: tuple[int, int] | 
             raise VideoReadError(
                 f"cannot decode frames {indices[:5]}... of {path}: {err}; PyAV failed too: {fallback}"
             ) from err
-        warnings.warn(f"decord could not decode {path} ({str(err).splitlines()[0][:120]}); decoded with PyAV",
-                      stacklevel=2)  # fmt: skip
+        width = frames.shape[2]
+        if width not in _PYAV_WIDTHS:  # once per width and process: every video of that width fails alike
+            _PYAV_WIDTHS.add(width)
+            warnings.warn(f"decord could not decode {path} ({str(err).splitlines()[0][:120]}); decoding "
+                          f"{width}-pixel-wide videos with PyAV from now on", stacklevel=2)  # fmt: skip
     assert frames.dtype == np.uint8 and frames.ndim == 4, frames.shape  # (T, H, W, C)
     return frames
 
