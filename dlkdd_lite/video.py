@@ -107,7 +107,7 @@ def read_clip(path: str | os.PathLike, indices=None, *, size: tuple[int, int] | 
         if width not in _PYAV_WIDTHS:  # once per width and process: every video of that width fails alike
             _PYAV_WIDTHS.add(width)
             warnings.warn(f"decord could not decode {path} ({str(err).splitlines()[0][:120]}); decoding "
-                          f"{width}-pixel-wide videos with PyAV from now on", stacklevel=2)  # fmt: skip
+                          f"{width}-pixel-wide videos with PyAV (said once per width)", stacklevel=2)  # fmt: skip
     assert frames.dtype == np.uint8 and frames.ndim == 4, frames.shape  # (T, H, W, C)
     return frames
 
