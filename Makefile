@@ -4,6 +4,8 @@
 # make test   - install into .venv if needed, then run the whole test suite
 # make bench  - install into .venv if needed, then run every benchmark (BENCH_DEVICE=cuda on a GPU);
 #               rows go to benchmarks/results/*.csv, see docs/performance.md
+# make gpu-check - on a borrowed GPU: the paper tier's speed, memory and torchrun resume in one run under 8 min;
+#               rows go to benchmarks/results/gpu_check.csv (on a CPU: a tiny version, to prove it works)
 # make lab    - open JupyterLab on notebooks/
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +13,7 @@ BIN := $(VENV)/bin
 # Extra pip arguments, e.g. PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu" for CPU-only torch.
 PIP_ARGS ?=
 
-.PHONY: demo reproduce test bench lab install clean-runs
+.PHONY: demo reproduce test bench gpu-check lab install clean-runs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +49,9 @@ bench: install
 	$(BIN)/python benchmarks/inference.py --device $(BENCH_DEVICE)
 	$(BIN)/python benchmarks/zerodce.py
 	$(BIN)/python benchmarks/quick_tier.py --demo-only
+
+gpu-check: install
+	$(BIN)/python benchmarks/gpu_check.py
 
 lab: install
 	$(BIN)/jupyter lab notebooks

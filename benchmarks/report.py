@@ -72,6 +72,13 @@ def summary_rows(results: Path) -> list[dict]:
             target = "1.0x" if r["deployment"] == "student" else "reported"
             out.append({"benchmark": "inference cost vs one backbone", "setting": setting, "value": value,
                         "target": target, "verdict": r["verdict"] or "-", "where": _where(r)})  # fmt: skip
+    if (df := read("gpu_check.csv")) is not None and "value" in df:  # `make gpu-check`: one row per measurement
+        done = df[df["value"] != ""]  # skipped and failed sections have no value
+        for _, r in _latest(done, ["scale", "section", "measure", "variant", "device"]).iterrows():
+            memory = f", {r['peak_gpu_mem_gib']} GiB peak" if r.get("peak_gpu_mem_gib") else ""
+            out.append({"benchmark": f"gpu-check: {r['measure']}", "setting": f"{r['scale']}: {r['variant']}",
+                        "value": f"{r['value']} {r['unit']}{memory}", "target": "reported", "verdict": "-",
+                        "where": _where(r)})  # fmt: skip
     if (df := read("quick_tier_demo.csv")) is not None and len(df):
         r = df.iloc[-1]
         out.append({"benchmark": "`make demo` after install", "setting": "2-core CPU",
