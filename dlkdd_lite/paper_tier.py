@@ -49,11 +49,26 @@ def require_source(root: str | os.PathLike, name: str, *, url: str | None, archi
     if url or archive:
         return "download"
     info = get_dataset(name)
+    if manifest is not None:
+        raise NotebookStop(
+            f"the download of {info.title} into {root} did not finish. Set URL (or ARCHIVE) in the parameters cell "
+            "as in the run that started it, and run the notebook again: the download resumes where it stopped."
+        )
     raise NotebookStop(
         f"no {info.title} in {root}, and the parameters give neither URL nor ARCHIVE. This cell is the first that "
         f"needs the data. {info.raw['obtain'][0]} Then set URL = '<the link>' (or ARCHIVE = '<the file you "
         "downloaded>') in the parameters cell and run the notebook again: finished steps are skipped."
     )
+
+
+def require_verified(report: dict) -> None:
+    """Stop when ``verify_dataset``'s report counts listed clips missing or unreadable: training would fail."""
+    if report["missing"] or report["unreadable"]:
+        raise NotebookStop(
+            f"{report['missing']} listed clips are missing and {report['unreadable']} unreadable in {report['root']} "
+            f"(the report above names them; all of it in {Path(report['root']) / 'verify.json'}). Run the download "
+            "cell again to finish an interrupted download, or download the archive afresh."
+        )
 
 
 def require_gpu(allow_cpu: bool = False):
