@@ -13,8 +13,8 @@ from dlkdd_lite.config import RunConfig
 
 # Shared by the three real datasets. Short side 128 then a 112 crop: what `dlkdd prepare --short-side 128`
 # writes, so prepared copies decode fast and nothing is resized twice.
-# From Kinetics-400 weights: published ARID results near the paper's start from video pretraining; from
-# random weights on ARID's 2,288 training clips a run lands tens of points lower (pretrained="none").
+# From Kinetics-400 weights: published ARID results near the paper's start from video pretraining (Kinetics,
+# IG65M), and ARID's 2,288 training clips are few for 31 M parameters from random weights (pretrained=None).
 _PAPER = dict(
     arch="r2plus1d_18", num_frames=16, frame_stride=2, sampling="dense", short_side=128, crop_size=112,
     eval_clips=3, optimizer="sgd", lr=0.01, weight_decay=5e-4, batch_size=16, epochs=30,
