@@ -39,31 +39,21 @@ from dlkdd_lite.decode_cache import decode_size, resize_short_side
 from dlkdd_lite.device import resolve_device
 from dlkdd_lite.encode import write_video
 from dlkdd_lite.sampling import sample_frame_indices
-from dlkdd_lite.synth import darken, generate_dataset
+from dlkdd_lite.synth import generate_dataset
+from dlkdd_lite.synth_arid import arid_sized_frames
 from dlkdd_lite.video import read_clip, video_num_frames
 
 TARGET = 0.95
 
 
 def write_arid_sized_clips(folder: Path, count: int, *, seed: int = 0) -> list[Path]:
-    """``count`` dark 320x240 clips at 30 fps, 3 to 10 s long: a lit gradient with a moving blob,
-    filmed through ``synth.darken`` (shot and read noise, as ARID's cameras), encoded as H.264."""
+    """``count`` dark 320x240 clips at 30 fps, 3 to 10 s long (``synth_arid.arid_sized_frames``: a lit gradient
+    with a moving blob, filmed through ``synth.darken``, as ARID's cameras), encoded as H.264."""
     rng = np.random.default_rng(seed)
     paths = []
     for i, seconds in enumerate(np.linspace(3, 10, count)):
-        frames = round(seconds * 30)
-        t = np.arange(frames, dtype=np.float32)[:, None, None] / 30
-        yy, xx = np.mgrid[0:240, 0:320].astype(np.float32)
-        chunks = []
-        for start in range(0, frames, 30):  # a second at a time keeps memory small
-            tt = t[start : start + 30]
-            cx, cy = 160 + 100 * np.sin(tt * 1.3 + i), 120 + 60 * np.cos(tt * 0.9)
-            blob = np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * 30.0**2))  # (t, H, W)
-            lit = 0.3 + 0.3 * (xx / 320)[None] + 0.4 * blob
-            colour = np.array([1.0, 0.85, 0.7], dtype=np.float32)
-            chunks.append(darken(np.clip(lit[..., None] * colour, 0, 1).astype(np.float32), rng=rng))
         path = folder / f"arid_sized_{i}.mp4"
-        write_video(path, np.concatenate(chunks), fps=30)
+        write_video(path, arid_sized_frames(round(seconds * 30), rng=rng, phase=i), fps=30)
         paths.append(path)
     return paths
 
