@@ -15,7 +15,7 @@ import torch
 from torch.utils.data import BatchSampler, DataLoader, Dataset, Sampler, SequentialSampler, get_worker_info
 
 from dlkdd_lite.decode_cache import decode_size, decode_whole, enhance_whole, file_key
-from dlkdd_lite.enhance import build_enhancer
+from dlkdd_lite.enhance import build_enhancer, enhancer_weights_file
 from dlkdd_lite.enhanced_cache import EnhancedCache
 from dlkdd_lite.progress import tqdm
 from dlkdd_lite.registry import detect_layout, read_class_index
@@ -115,7 +115,8 @@ class DarkVideoDataset(Dataset):
         self.enhance, self.disk, enhancer_key = None, None, None  # set up only where a view is enhanced
         if "enhanced" in self.views:
             self.enhance = build_enhancer(enhancer, gamma=gamma, weights=enhancer_weights)
-            weights_key = file_key(enhancer_weights) if enhancer_weights else None
+            weights_file = enhancer_weights_file(enhancer, enhancer_weights)
+            weights_key = file_key(weights_file) if weights_file else None
             # short_side's frames come scaled by the decoder: a cache of frames resized otherwise is not reused
             enhancer_key = (enhancer, gamma, weights_key, short_side, "decoder" if short_side else None)
             if enhanced_cache is not None:

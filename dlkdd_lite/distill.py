@@ -63,7 +63,11 @@ def kd_loss(
 
 
 def ce_step(
-    model: nn.Module, clips: torch.Tensor | tuple[torch.Tensor, ...], labels: torch.Tensor
+    model: nn.Module,
+    clips: torch.Tensor | tuple[torch.Tensor, ...],
+    labels: torch.Tensor,
+    *,
+    label_smoothing: float = 0.0,
 ) -> dict[str, torch.Tensor]:
     """Forward one batch of a teacher, baseline or two-stream model: ``{"loss", "ce", "logits"}``.
 
@@ -71,7 +75,7 @@ def ce_step(
     (two-stream: ``(dark, enhanced)``).
     """
     logits = model(*clips) if isinstance(clips, tuple) else model(clips)  # (B, K)
-    ce = F.cross_entropy(logits.float(), labels)
+    ce = F.cross_entropy(logits.float(), labels, label_smoothing=label_smoothing)
     return {"loss": ce, "ce": ce, "logits": logits}
 
 

@@ -84,8 +84,9 @@ def build_enhancer(
 ) -> Callable[[torch.Tensor], torch.Tensor]:
     """Return ``clip -> clip`` for ``name`` in ``ENHANCERS`` (``"none"`` is the identity).
 
-    ``"zerodce"`` needs ``weights``: a checkpoint written by ``dlkdd zerodce`` or the authors'
-    ``Epoch99.pth`` (see zerodce.py). Nothing is downloaded.
+    ``"zerodce"`` takes ``weights``: a checkpoint written by ``dlkdd zerodce`` or the authors'
+    ``Epoch99.pth`` (see zerodce.py); without, the kit's shipped quick-tier weights
+    (``enhancer_weights_file``). Nothing is downloaded.
     """
     # Module-level functions and partials (not lambdas) so datasets pickle into spawned workers.
     if name == "none":
@@ -96,15 +97,21 @@ def build_enhancer(
     if name == "histeq":
         return histogram_equalize
     if name == "zerodce":
-        if not weights:
-            raise ValueError(
-                "enhancer 'zerodce' needs weights: train them with `dlkdd zerodce --data DIR --out DIR` "
-                "or give the authors' Epoch99.pth (enhancer_weights / --enhancer-weights)"
-            )
         from dlkdd_lite.zerodce import load_zerodce, zerodce_enhance
 
-        return partial(zerodce_enhance, model=load_zerodce(weights))
+        return partial(zerodce_enhance, model=load_zerodce(enhancer_weights_file(name, weights)))
     raise ValueError(f"unknown enhancer {name!r}; expected one of {ENHANCERS}")
+
+
+def enhancer_weights_file(name: str, weights: str | None) -> str | None:
+    """The weights file enhancer ``name`` uses: ``weights`` when given; for ``"zerodce"`` without weights,
+    the kit's own (``dlkdd_lite/data/zerodce_quick.pt``: DCE-Net at width 16 trained by ``dlkdd zerodce``
+    on generated quick-tier frames; for real video, train on its dark frames: docs/datasets.md)."""
+    if weights or name != "zerodce":
+        return weights or None
+    from importlib import resources
+
+    return str(resources.files("dlkdd_lite").joinpath("data", "zerodce_quick.pt"))
 
 
 def _identity(clip: torch.Tensor) -> torch.Tensor:

@@ -303,9 +303,8 @@ def _step(model, teacher, batch: dict, labels: torch.Tensor, config: RunConfig, 
     if teacher is not None:
         return kd_step(model, teacher, view("dark"), view("enhanced"), labels,
                        temperature=config.temperature, alpha=config.alpha)  # fmt: skip
-    if config.input_view == "both":
-        return ce_step(model, (view("dark"), view("enhanced")), labels)
-    return ce_step(model, view(config.input_view), labels)
+    clips = (view("dark"), view("enhanced")) if config.input_view == "both" else view(config.input_view)
+    return ce_step(model, clips, labels, label_smoothing=config.label_smoothing)
 
 
 def _train_epoch(

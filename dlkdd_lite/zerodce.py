@@ -20,6 +20,9 @@ ITERATIONS = 8  # curve applications LE(x) = x + r * (x^2 - x)
 class DCENet(nn.Module):
     """Seven 3x3 convolutions of 32 filters with symmetric skip concatenations (1-7, 2-6, 3-5);
     the last gives 24 channels = 8 RGB curve maps in [-1, 1] (tanh). About 79 k parameters.
+
+    ``width`` sets the filters per layer: the paper's 32, or 16 for the quick tier's shipped weights
+    (about 20 k parameters, a quarter of the arithmetic; the same curves and losses).
     """
 
     def __init__(self, width: int = 32) -> None:
@@ -81,10 +84,11 @@ def load_zerodce(path: str | os.PathLike) -> DCENet:
     if not os.path.isfile(path):
         load_official_weights(DCENet(), path)  # raises the explanatory FileNotFoundError
     state = torch.load(path, map_location="cpu", weights_only=True)
-    model = DCENet()
-    if isinstance(state, dict) and "model" in state:  # our own training checkpoint
+    if isinstance(state, dict) and "model" in state:  # our own training checkpoint, of any width
+        model = DCENet(width=state["model"]["convs.0.weight"].shape[0])
         model.load_state_dict(state["model"])
     else:
+        model = DCENet()
         model.load_state_dict(map_official_names(state, model))
     return model.eval().requires_grad_(False)
 
