@@ -17,7 +17,7 @@ from dlkdd_lite.config import ARCHS, ENHANCERS, NORMS, ROLES, RunConfig
 from dlkdd_lite.weights import SCRATCH_NAMES
 
 # Modules with a ``register(subparsers) -> {command: runner}`` function.
-EXTENSIONS = ("dlkdd_lite.cli_sweep", "dlkdd_lite.cli_data")
+EXTENSIONS = ("dlkdd_lite.cli_sweep", "dlkdd_lite.cli_data", "dlkdd_lite.cli_book")
 
 
 def _add_synth(sub) -> None:

@@ -17,6 +17,15 @@ ROLE_LABELS = {
     "student": "DL-KDD student\n(dark, KD)",
     "teacher": "teacher\n(enhanced)",
 }
+# Metric names in results files -> words for axes.
+METRIC_LABELS = {"video_acc1": "video accuracy", "clip_acc1": "clip accuracy", "loss": "loss", "ce": "cross-entropy",
+                 "kd": "KD term"}  # fmt: skip
+
+
+def metric_label(metric: str) -> str:
+    """``"video_acc1"`` -> ``"video accuracy (%)"``: a results column as an axis label, in words with its unit."""
+    words = METRIC_LABELS.get(metric, metric)
+    return f"{words} (%)" if metric.endswith("acc1") else words
 
 
 def save_figure(fig, stem: str | os.PathLike) -> list[Path]:
@@ -35,8 +44,35 @@ def save_figure(fig, stem: str | os.PathLike) -> list[Path]:
     return paths
 
 
-def plot_training_curves(metrics: pd.DataFrame, *, metric: str = "video_acc1", split: str = "test", ax=None):
-    """One line per run of ``metric`` over epochs, from tidy metrics rows (``read_metrics``)."""
+def preview_figure(path: str | os.PathLike, *, width: int = 640):
+    """A saved PNG scaled down to ``width`` pixels, as an IPython image: a notebook shows the figure without
+    embedding the 300-dpi file, so the executed notebook stays small. Encoded as PNG, or as JPEG when that
+    is smaller (figures of video frames compress badly as PNG)."""
+    from io import BytesIO
+
+    from IPython.display import Image
+    from PIL import Image as PILImage
+
+    encoded = {}
+    with PILImage.open(path) as image:
+        if image.width > width:
+            image = image.resize((width, round(image.height * width / image.width)), PILImage.Resampling.LANCZOS)
+        for fmt, options in (("png", {"optimize": True}), ("jpeg", {"quality": 90})):
+            buffer = BytesIO()
+            image.convert("RGB").save(buffer, format=fmt.upper(), **options)
+            encoded[fmt] = buffer.getvalue()
+    fmt = min(encoded, key=lambda f: len(encoded[f]))
+    return Image(data=encoded[fmt], format=fmt, width=min(width, image.width))
+
+
+def plot_training_curves(
+    metrics: pd.DataFrame, *, metric: str = "video_acc1", split: str = "test", chance: float | None = None, ax=None
+):
+    """One line per run of ``metric`` over epochs, from tidy metrics rows (``read_metrics``).
+
+    Accuracies are drawn in percent on the full 0-100 axis (a zoomed axis makes noise look like a trend),
+    with a dashed line at ``chance`` (a fraction, e.g. 1 / classes) when given.
+    """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -47,14 +83,22 @@ def plot_training_curves(metrics: pd.DataFrame, *, metric: str = "video_acc1", s
         )
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
+    percent = metric.endswith("acc1")
+    rows = rows.assign(value=rows["value"] * (100 if percent else 1), epoch=rows["epoch"] + 1)
     sns.lineplot(data=rows, x="epoch", y="value", hue="run", marker="o", ax=ax)
-    ax.set(xlabel="epoch", ylabel=f"{split} {metric}", title=f"{split} {metric} per epoch")
+    if chance is not None and percent:
+        ax.axhline(100 * chance, color="grey", linestyle="--", linewidth=1, label="chance")
+    label = f"{split} {metric_label(metric)}"
+    ax.set(xlabel="epochs trained", ylabel=label, title=f"{label} per epoch")
+    if percent:
+        ax.set_ylim(0, 100)
+    ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return ax
 
 
 def plot_role_comparison(summary: pd.DataFrame, *, metric: str = "video_acc1", ax=None):
-    """Bar chart of ``metric`` per role: mean ± std over seeds, one dot per seed.
+    """Bar chart of ``metric`` per role: mean ± std over seeds, one dot per seed, n per role under its name.
 
     ``summary`` is ``results.summarize_runs(...)``: one row per run with ``role`` and ``metric``.
     """
@@ -75,9 +119,10 @@ def plot_role_comparison(summary: pd.DataFrame, *, metric: str = "video_acc1", a
         chance = 100 / summary["num_classes"].iloc[0]
         ax.axhline(chance, color="grey", linestyle="--", linewidth=1)
         ax.text(len(order) - 0.5, chance + 1, "chance", color="grey", fontsize=8, ha="right", va="bottom")
-    ax.set_xticks(range(len(order)), [ROLE_LABELS.get(r, r) for r in order])
-    ax.set(xlabel="", ylabel=f"{metric} (%)", ylim=(0, 100))
-    ax.set_title(f"{metric}: mean ± std over seeds (n = {data.groupby('role').size().min()})")
+    counts = data.groupby("role").size()
+    ax.set_xticks(range(len(order)), [f"{ROLE_LABELS.get(r, r)}\nn = {counts[r]}" for r in order])
+    ax.set(xlabel="", ylabel=f"test {metric_label(metric)}", ylim=(0, 100))
+    ax.set_title("bars: mean over seeds; error bars: ± 1 std\n(none for a single run); dots: single runs", fontsize=9)
     ax.grid(axis="y", alpha=0.3)
     return ax
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dlkdd_lite.plots import metric_label
+
 PERCENT = 100.0
 
 
@@ -73,7 +75,12 @@ def plot_accuracy_vs_temperature(
         ax.set_xscale("log", base=2)
     ax.set_xticks(temperatures, [f"{t:g}" for t in temperatures])
     n = int(summary["count"].min())
-    ax.set(xlabel="temperature T", ylabel=f"student {metric} (%)", title=f"KD temperature (mean ± std, n = {n})")
+    ax.set(
+        xlabel="temperature T",
+        ylabel=f"student's test {metric_label(metric)}",
+        title=f"Students by temperature: mean of {n} seed(s) per point;\nerror bars and grey band: ± 1 std over seeds",
+    )
+    ax.title.set_fontsize(9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2, loc="best")
     return ax
@@ -88,11 +95,15 @@ def plot_accuracy_heatmap(results: pd.DataFrame, *, metric: str = "video_acc1", 
     table = summary.pivot(index="temperature", columns="alpha", values="mean").sort_index(ascending=False)
     if ax is None:
         _, ax = plt.subplots(figsize=(1.0 + 0.8 * table.shape[1], 0.9 + 0.55 * table.shape[0]))
-    sns.heatmap(table, annot=True, fmt=".1f", cmap="viridis", cbar_kws={"label": f"{metric} (%)"}, ax=ax)
+    sns.heatmap(table, annot=True, fmt=".1f", cmap="viridis", cbar_kws={"label": f"test {metric_label(metric)}"}, ax=ax)
     ax.set_xticks(ax.get_xticks(), [f"{a:g}" for a in table.columns])
     ax.set_yticks(ax.get_yticks(), [f"{t:g}" for t in table.index], rotation=0)
     n = int(summary["count"].min())
-    ax.set(xlabel="α (weight of the KD term)", ylabel="temperature T", title=f"student {metric}, mean of {n} seed(s)")
+    ax.set(
+        xlabel="α (weight of the KD term)",
+        ylabel="temperature T",
+        title=f"student's test {metric_label(metric)}, mean of {n} seed(s)",
+    )
     return ax
 
 
@@ -124,7 +135,13 @@ def plot_teacher_inputs(table: pd.DataFrame, *, metric: str = "video_acc1", ax=N
     sns.barplot(data=data, x="enhancer", y="value", hue="who", order=order, hue_order=list(roles.values()),
                 errorbar="sd", capsize=0.1, palette=["#fdae6b", "#6baed6"], edgecolor="black", ax=ax)  # fmt: skip
     ax.set_xticks(range(len(order)), [TEACHER_INPUT_LABELS.get(e, e) for e in order])
-    ax.set(xlabel="teacher's input", ylabel=f"{metric} (%)", ylim=(0, 100), title="What the teacher sees")
+    ax.set(
+        xlabel="teacher's input",
+        ylabel=f"test {metric_label(metric)}",
+        ylim=(0, 100),
+        title="What the teacher sees: bars mean, error bars ± 1 std over seeds",
+    )
+    ax.title.set_fontsize(9)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
     return ax

@@ -63,7 +63,9 @@ class LineBar(terminal_tqdm):
         """What the bar did: description, steps done of all, time taken, and its postfix."""
         d = self.format_dict
         done = f"{d['n']}/{d['total']}" if d["total"] else f"{d['n']}"
-        unit = d["unit"] if d["unit"] != "it" else "steps"
+        unit = "steps" if d["unit"] == "it" else d["unit"]
+        if unit.isalpha() and unit.islower() and not unit.endswith("s") and d["n"] != 1:
+            unit += "s"  # "run" -> "runs"; "B" (bytes) stays
         text = f"{d['prefix'] or 'done'}: {done} {unit} in {seconds_text(d['elapsed'])}"
         return f"{text}, {d['postfix']}" if d["postfix"] else text
 

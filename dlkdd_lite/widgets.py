@@ -14,12 +14,21 @@ import numpy as np
 import torch
 
 from dlkdd_lite.enhance import gamma_correct
-from dlkdd_lite.viz import frame_grid
+from dlkdd_lite.viz import frame_row
 
 
 def is_headless() -> bool:
     """True when no browser front-end will render widgets (set by ``dlkdd_lite.notebooks``)."""
     return os.environ.get("DLKDD_HEADLESS", "") == "1"
+
+
+def _static(fig):
+    """Close ``fig`` before returning it: the notebook then shows it once, as the cell's value, not
+    a second time as an open pyplot figure."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return fig
 
 
 def _check_clip(clip, caller: str) -> np.ndarray:
@@ -56,13 +65,13 @@ def _dark_vs(clip: np.ndarray, control, enhanced_frame: Callable[[int, object], 
 def gamma_explorer(clip: np.ndarray, *, gammas=(1.0, 1.8, 3.0), headless: bool | None = None):
     """A gamma slider and a frame scrubber over a dark clip (uint8 (T, H, W, C)).
 
-    Headless, draws ``frame_grid`` of the clip enhanced with each of ``gammas`` instead and
+    Headless, draws the middle frame enhanced with each of ``gammas`` instead (``frame_row``) and
     returns that figure; otherwise returns the ipywidgets box (display it or leave it last in a cell).
     """
     tensor = torch.from_numpy(_check_clip(clip, "gamma_explorer"))
     if headless if headless is not None else is_headless():
         views = {f"gamma {g}": gamma_correct(tensor, g).numpy() for g in gammas}
-        return frame_grid(views, title="gamma correction, out = in^(1/gamma) (static: no browser)")
+        return _static(frame_row(views, title="gamma correction, middle frame (static: run in JupyterLab to explore)"))
 
     import ipywidgets as widgets
 
@@ -74,12 +83,12 @@ def enhancer_explorer(clip: np.ndarray, enhancers: dict, *, headless: bool | Non
     """Switch between enhancers and scrub frames of a dark clip (uint8 (T, H, W, C)).
 
     ``enhancers`` maps a name to ``clip -> clip`` (e.g. from ``build_enhancer``); each is applied
-    once to the whole clip. Headless, returns a ``frame_grid`` of every enhancer instead.
+    once to the whole clip. Headless, returns the middle frame of every enhancer instead (``frame_row``).
     """
     clip = _check_clip(clip, "enhancer_explorer")
     views = {name: fn(torch.from_numpy(clip)).numpy() for name, fn in enhancers.items()}
     if headless if headless is not None else is_headless():
-        return frame_grid({"dark": clip, **views}, title="enhancers side by side (static: no browser)")
+        return _static(frame_row({"dark": clip, **views}, title="middle frame (static: run in JupyterLab to explore)"))
 
     import ipywidgets as widgets
 
@@ -97,7 +106,7 @@ def temperature_explorer(logits, classes: list[str] | None = None, *, headless: 
     from dlkdd_lite.plots_ablation import plot_soft_targets
 
     if headless if headless is not None else is_headless():
-        return plot_soft_targets(logits, (1.0, 4.0, 16.0), classes).figure
+        return _static(plot_soft_targets(logits, (1.0, 4.0, 16.0), classes).figure)
 
     import ipywidgets as widgets
 

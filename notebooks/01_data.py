@@ -3,10 +3,15 @@
 #
 # **The question.** What does a dark-video action dataset look like on disk and on screen?
 #
-# **What you will learn.** ARID's folder layout and split-file format (the same the real datasets use), how
-# the kit generates a small dataset that mimics it, and how dark these clips really are.
-# The generator renders ARID v1.0's 11 actions as a figure moving in a room, then films it with a simulated
-# low-light camera (dim, uneven light; photon and read noise; 8-bit quantisation; H.264 encoding).
+# **What you will see.** ARID's folder layout and split-file format (the same the real datasets use), how
+# the kit generates a small dataset that mimics it, how dark these clips are next to ARID, how they differ
+# from real ARID footage, and how to fetch and look at the real datasets when you have access to them.
+# The generator renders ARID v1.0's 11 actions as a figure moving in a room, then films it with a
+# simulated low-light camera (dim, uneven light; photon and read noise; 8-bit quantisation; H.264).
+#
+# **Runtime.** About RUNTIME_01 on a 2-core CPU with AVX-512, worked solutions included, the first time
+# (it generates the videos; later runs keep them); measured 2026-12-01. A CPU without AVX-512 takes about
+# 2.5 times as long.
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
@@ -32,7 +37,8 @@ summary
 
 # %% [markdown]
 # ## The layout
-# `<root>/<Class>/<Class>_<actor>_<clip>.mp4`, exactly as ARID's released clips. The split lists sit in `splits/`.
+# `<root>/<Class>/<Class>_<actor>_<clip>.mp4`, exactly as ARID's released clips. The split lists sit in
+# `splits/`.
 
 # %%
 root = Path(DATA_DIR)
@@ -43,9 +49,11 @@ print()
 print("".join((root / "splits" / "ARID_split1_train.txt").read_text().splitlines(keepends=True)[:4]))
 
 # %% [markdown]
-# Each line is `<index>\t<label>\t<Class>/<file>`, with ARID's label ids (0 Drink … 10 Wave). The test split holds out whole actors, as ARID holds out subjects.
+# Each line is `<index>\t<label>\t<Class>/<file>`, with ARID's label ids (0 Drink … 10 Wave). The test
+# split holds out whole actors, as ARID holds out subjects.
 
 # %%
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from dlkdd_lite.splits import ARID_CLASSES, read_split_file
@@ -54,12 +62,15 @@ rows = [{"split": subset, "class": e.relpath.split("/")[0]}
         for subset in ("train", "test")
         for e in read_split_file(root / "splits" / f"ARID_split1_{subset}.txt")]
 counts = pd.DataFrame(rows).value_counts().unstack("split").reindex(ARID_CLASSES)
-counts.plot.bar(figsize=(7, 2.5), title="clips per class and split")
+ax = counts.plot.bar(figsize=(7, 2.8), rot=45)
+ax.set(xlabel="action", ylabel="clips", title="clips per action in each split")
+plt.show()
 counts.T
 
 # %% [markdown]
 # ## Decode a clip
-# `read_clip` is the kit's only door to the decoder (decord). It returns `uint8 (T, H, W, C)`.
+# `read_clip` is the kit's only door to the decoder (decord). It returns `uint8 (T, H, W, C)`: time,
+# height, width, colour channels.
 
 # %%
 import numpy as np
@@ -71,41 +82,70 @@ print(clip.shape, clip.dtype, f"mean pixel {clip.mean() / 255:.3f} of full scale
 
 # %% [markdown]
 # ## How dark?
-# ARID v1.0's mean pixel is about 0.08 of full scale (its authors publish RGB means of 0.080, 0.074, 0.072). Ours:
+# ARID's authors publish the mean of each colour channel over their videos (the kit uses them to
+# normalise, printed below with ours). ARID's frames are very dark; the generator aims at the same level.
 
 # %%
+from dlkdd_lite.datasets import NORM_STATS
 from dlkdd_lite.viz import frame_grid
 
+arid_means = NORM_STATS["arid"][0]  # (R, G, B) means of ARID v1.0, fractions of full scale
 dark = {name: read_clip(root / name / f"{name}_1_1.mp4") for name in ARID_CLASSES}
 means = pd.Series({name: c.mean() / 255 for name, c in dark.items()}, name="mean pixel")
-print(f"mean pixel over classes: {means.mean():.3f}  (ARID v1.0: about 0.075)")
+print(f"ARID v1.0: R, G, B means {', '.join(f'{m:.3f}' for m in arid_means)}; overall {np.mean(arid_means):.3f}")
+print(f"generated: mean pixel over one clip per action {means.mean():.3f} "
+      f"(from {means.min():.3f} to {means.max():.3f})")
 frame_grid({name: dark[name] for name in ("Walk", "Run", "Sit", "Stand")}, title="dark frames as recorded")
+plt.show()
 
 # %% [markdown]
-# Hard to see anything. Notebook 02 is about making these frames visible. A quick preview with a strong gamma, one row per class:
+# Hard to see anything. Notebook 02 is about making these frames visible. A quick preview with a strong
+# gamma (notebook 02 explains it): the middle frame of one clip per action.
 
 # %%
 import torch
 
 from dlkdd_lite.enhance import gamma_correct
+from dlkdd_lite.viz import frame_row
 
 preview = {name: gamma_correct(torch.from_numpy(c), 2.5).numpy() for name, c in dark.items()}
-frame_grid(preview, frames=[0, 5, 10, 15], title="the same clips, gamma 2.5 (for display only)")
+frame_row(preview, title="one clip per action, middle frame, gamma 2.5 (for display only)")
+plt.show()
 
 # %% [markdown]
+# ## Generated frames versus real ARID frames
+#
+# The generated clips stand in for ARID so that everything runs in minutes, but they are not ARID. ARID's
+# sample frames are shown on its project page (https://xuyu0010.github.io/arid.html) and in its paper
+# (Xu et al., 2020, arXiv:2006.03876), beside HMDB51 and a synthetically darkened HMDB51; the kit cannot
+# redistribute them. If you have ARID, the section after this one shows your own copy. How they differ:
+#
+# | | generated (quick tier) | ARID v1.0 |
+# |---|---|---|
+# | who acts | one rendered figure, capsule limbs, one per clip | real volunteers, clothing, faces, occlusion |
+# | scene | a plain room with a random lamp | real indoor and outdoor night scenes, clutter |
+# | light and noise | a simulated sensor: photon and read noise, 8-bit | real cameras' noise, compression, flicker |
+# | motion | scripted keyframes per action, little variation | natural, varied motion and camera placement |
+# | size | small square frames (`size` in `synth.json`), a few clips per action | 320 × 240 pixels, 3,784 clips |
+#
+# So the generated data checks that the *method* works and shows its effects in minutes; how large the
+# effects are on real footage is for the paper tier.
+#
 # ## Real data: ARID, ARID V1.5, Dark-48
 # The paper tier uses the real datasets, and none has a public download link:
 #
-# - **ARID v1.0 / V1.5**: write to ARID's first author (xuyu0014@e.ntu.edu.sg, as github.com/xuyu0010/ARID_v1
-#   says) asking for the download link, for research. The link usually comes as a Google Drive or OneDrive share.
-# - **Dark-48**: download the archive from the Baidu Netdisk link in github.com/yzfly/Dark48 (browser or Baidu's
-#   client), then give its path.
+# - **ARID v1.0 / V1.5**: write to ARID's first author (xuyu0014@e.ntu.edu.sg, as
+#   github.com/xuyu0010/ARID_v1 says) asking for the download link, for research. The link usually comes
+#   as a Google Drive or OneDrive share.
+# - **Dark-48**: download the archive from the Baidu Netdisk link in github.com/yzfly/Dark48 (browser or
+#   Baidu's client), then give its path.
 #
-# Paste the link into `REAL_URL` (or the file's path into `REAL_ARCHIVE`) in the parameters cell and run the
-# cells below: the download resumes if interrupted, the archive is checked and unpacked safely, and the official
-# split lists are installed beside the clips (ARID's ship with the kit; Dark-48's are fetched from GitHub, pinned).
-# The same from a terminal: `dlkdd download arid --root data/arid --url '<link>'`, then `dlkdd verify arid --root data/arid`.
-# Without a link or archive, nothing is downloaded and the notebooks use the generated data. More: `docs/datasets.md`.
+# Paste the link into `REAL_URL` (or the file's path into `REAL_ARCHIVE`) in the parameters cell and run
+# the cells below: the download resumes if interrupted, the archive is checked and unpacked safely, and
+# the official split lists are installed beside the clips (ARID's ship with the kit; Dark-48's are
+# fetched from GitHub, pinned). The same from a terminal: `dlkdd download arid --root data/arid --url
+# '<link>'`, then `dlkdd verify arid --root data/arid`. Without a link or archive, nothing is downloaded
+# and the notebooks use the generated data. More: `docs/datasets.md`.
 
 # %%
 from dlkdd_lite.registry import dataset_status, get_dataset, load_registry
@@ -129,7 +169,9 @@ else:
 print(f"status of {REAL_ROOT}: {dataset_status(REAL_DATASET, REAL_ROOT)}")
 
 # %% [markdown]
-# `verify` counts, for every official list, the clips present, missing and (when decoding is on) unreadable, and writes `verify.json` into the dataset folder. Then a look at real dark clips, if there are any.
+# `verify` counts, for every official list, the clips present, missing and (when decoding is on)
+# unreadable, and writes `verify.json` into the dataset folder. Then a look at real dark clips, if there
+# are any.
 
 # %%
 from dlkdd_lite.registry import detect_layout
@@ -146,28 +188,61 @@ if (real / "dataset.json").is_file():
     frame_grid(real_clips, title=f"{info.title}: real dark frames, 4 evenly spaced per clip")
     frame_grid({k: gamma_correct(torch.from_numpy(c), 2.5).numpy() for k, c in real_clips.items()},
                title="the same, gamma 2.5 (for display only)")
+    plt.show()
 else:
     print(f"No {info.title} in {real} (no dataset.json there): falling back to the generated data in {DATA_DIR}, "
           "which every later notebook uses by default. Set REAL_URL or REAL_ARCHIVE above to get the real one.")
 
 # %% [markdown]
-# ## What this notebook wrote
-# `DATA_DIR`: the clips, `splits/ARID_split1_{train,test}.txt` and `synth.json`; with a link or archive given,
-# `REAL_ROOT` too: `clips/`, `splits/`, `dataset.json` and `verify.json`. Next: **02_dark_vs_enhanced**.
-#
 # ## Exercises
-# 1. Which class has the darkest clips on average, and why might that be (think of where the lamp is)?
-# 2. Generate a second, *darker* dataset (`brightness=0.03`) with 2 actors and 1 clip each in another folder,
-#    and compare its mean pixel with the default's.
+# Each exercise has an empty cell for you; the worked solutions are in `solutions/01_data.py`, and
+# executed in the book (`make book`).
+#
+# **Exercise 1 · The darkest action?** Which action has the darkest clips on average here? Compare the
+# spread *between* actions with the spread between the clips *of one action*: does the difference say
+# anything about the action?
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-# Worked solution (collapsed in JupyterLab: click the bar to expand)
-print(means.sort_values().head(3))
-print("The lamp's position is random per clip; classes whose clips put the actor far from it look darker.")
+# %% tags=["exercise-1"]
+# your code here
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-# Worked solution (collapsed in JupyterLab: click the bar to expand)
-darker_root = Path(DATA_DIR).parent / "quick_darker"
-generate_dataset(darker_root, seed=0, actors=2, test_actors=1, clips_per_actor=1, num_frames=16, brightness=0.03)
-darker = read_clip(darker_root / "Walk" / "Walk_1_1.mp4")
-print(f"mean pixel: default {clip.mean() / 255:.3f}, darker {darker.mean() / 255:.3f}")
+# %% [markdown]
+# **Exercise 2 · Which frames make a clip (core).** A model sees `num_frames` frames of a video, not all
+# of them. In evaluation the kit can cut the video into `num_frames` equal segments and take the middle
+# frame of each (TSN's sampling). Write `my_segment_indices(video_frames, num_frames)` returning those
+# frame numbers (integers, rounded down); the next cell checks it against the library's
+# `sample_frame_indices(..., strategy="segment", train=False)`.
+
+# %% tags=["exercise-2"]
+# your code here
+
+# %% tags=["check-2"]
+from dlkdd_lite.checks import check
+
+check("segment_indices", globals())
+
+# %% [markdown]
+# **Exercise 3 · Darker still.** Generate a second, *darker* dataset (`brightness=0.03`) with 2 actors
+# and 1 clip each in another folder, and compare its mean pixel with the default's.
+
+# %% tags=["exercise-3"]
+# your code here
+
+# %% [markdown]
+# ## Summary
+# - A dark-video dataset in ARID's layout is a folder per action and split lists that name the clips
+#   and their labels; the test split holds out whole actors.
+# - The generated clips are about as dark as ARID's (the means are printed above) and are barely
+#   visible without enhancement.
+#
+# **Limits.** The generated frames are renderings with a simulated camera: simpler people, scenes, motion
+# and noise than ARID's (the table above), so accuracies on them say whether the method works, not how
+# well it works on real footage.
+#
+# **This notebook wrote** into `DATA_DIR`: the clips, `splits/ARID_split1_{train,test}.txt` and
+# `synth.json`; with a link or archive given, `REAL_ROOT` too (`clips/`, `splits/`, `dataset.json`,
+# `verify.json`). **Next:** 02_dark_vs_enhanced reads these clips.
+#
+# **References.** Chang, Chen & Tseng (2024), DL-KDD, arXiv:2406.02468 · Xu et al. (2020), ARID,
+# arXiv:2006.03876 · Guo et al. (2020), Zero-DCE, CVPR, arXiv:2001.06826 · Hinton, Vinyals & Dean (2015),
+# knowledge distillation, arXiv:1503.02531 · Wang et al. (2016), *Temporal Segment Networks*,
+# arXiv:1608.00859 (the segment sampling).

@@ -8,6 +8,11 @@
 # trained live on the quick tier (or an existing sweep loaded from disk), accuracy against temperature with
 # one line per $\alpha$, and a heatmap of the whole grid. $\alpha = 0$ *is* the no-KD baseline: same code,
 # zero weight on the teacher.
+#
+# **Runtime.** On a 2-core CPU with AVX-512, worked solutions included (measured 2026-12-01): about
+# RUNTIME_05_LOAD when it loads the sweep `make reproduce` made (`SWEEP_DIR`, as `make reproduce` runs it);
+# about RUNTIME_05_LIVE when it trains the default grid itself. A CPU without AVX-512 takes about 2.5 times
+# as long.
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
@@ -24,11 +29,12 @@ SWEEP_DIR = None                # an existing sweep folder to load instead of tr
 import json
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import torch
 
 from dlkdd_lite.checkpoint import load_model
-from dlkdd_lite.datasets import DarkVideoDataset
-from dlkdd_lite.splits import ARID_CLASSES, find_split_file
+from dlkdd_lite.splits import ARID_CLASSES
+from dlkdd_lite.train import build_datasets
 
 if SWEEP_DIR:  # the teacher that sweep distilled from
     teacher_ckpt = Path(json.loads((Path(SWEEP_DIR) / "sweep.json").read_text())["teacher"])
@@ -40,21 +46,22 @@ print(f"teacher: {teacher_config.arch}, trained on {teacher_config.enhancer}-enh
 # %% [markdown]
 # ## What the temperature does
 #
-# The student matches $\mathrm{softmax}(t / T)$, the teacher's logits $t$ divided by $T$. At $T = 1$ the
-# teacher is confident and the targets are nearly one-hot; as $T$ grows, probability flows to the classes the
-# teacher finds *similar* (the "dark knowledge"), and the entropy rises. The KD term is multiplied by $T^2$
-# so its gradients keep their size as $T$ changes (Hinton et al., 2015). Move the slider:
+# The student matches $\mathrm{softmax}(t / T)$, the teacher's logits $t$ divided by $T$. As $T$ grows,
+# probability flows from the teacher's top class to the classes it finds *similar* (the "dark knowledge"),
+# and the entropy of the targets rises towards that of the uniform distribution, $\log K$. The KD term is
+# multiplied by $T^2$ (exercises 1 and 2 show why). Move the slider (a static figure when run headless):
 
 # %%
+from dlkdd_lite.plots_ablation import soft_targets
 from dlkdd_lite.widgets import temperature_explorer
 
-test_set = DarkVideoDataset(DATA_DIR, find_split_file(DATA_DIR, teacher_config.split, "test"), train=False,
-                            num_frames=teacher_config.num_frames, crop_size=teacher_config.crop_size,
-                            enhancer=teacher_config.enhancer, gamma=teacher_config.gamma)
+_, test_set = build_datasets(teacher_config, DATA_DIR)
 sample = test_set[0]
 with torch.no_grad():
     logits = teacher(sample["enhanced"][None])[0]  # (K,)
-print(f"clip {sample['video_id']}, label {ARID_CLASSES[sample['label']]}")
+p = soft_targets(logits.numpy(), 1.0)
+print(f"clip {sample['video_id']}, true action {ARID_CLASSES[sample['label']]}; at T = 1 the teacher gives "
+      f"{p.max():.2f} to {ARID_CLASSES[p.argmax()]} (uniform: {1 / p.size:.2f})")
 temperature_explorer(logits.numpy(), list(ARID_CLASSES))
 
 # %% [markdown]
@@ -82,9 +89,9 @@ results[results["metric"] == "video_acc1"][["run", "temperature", "alpha", "seed
 # %% [markdown]
 # ## Accuracy against temperature, and the whole grid
 #
-# Both figures are drawn from `results.csv` alone (tidy: one row per run and metric, with each run's config),
-# so they redraw in seconds. The teacher's accuracy on enhanced clips and the no-KD baseline (α = 0, grey
-# band: mean ± std over seeds) are the reference lines.
+# Both figures are drawn from `results.csv` alone (tidy: one row per run and metric, with each run's
+# config), so they redraw in seconds. The teacher's accuracy on enhanced clips and the no-KD baseline
+# (α = 0, grey band) are the reference lines.
 
 # %%
 from dlkdd_lite.plots import save_figure
@@ -93,56 +100,89 @@ from dlkdd_lite.results import final_metrics
 
 teacher_acc = final_metrics(teacher_ckpt.parent)["video_acc1"]
 ax = plot_accuracy_vs_temperature(results, teacher=teacher_acc, chance=1 / teacher_config.num_classes)
-save_figure(ax.figure, Path(FIGURES_DIR) / "05_temperature");
+save_figure(ax.figure, Path(FIGURES_DIR) / "05_temperature")
+plt.show()
 
 # %%
 ax = plot_accuracy_heatmap(results)
-save_figure(ax.figure, Path(FIGURES_DIR) / "05_heatmap");
+save_figure(ax.figure, Path(FIGURES_DIR) / "05_heatmap")
+plt.show()
 
 # %% [markdown]
 # ## Reading it honestly
 #
-# Each cell is a handful of seeds on a small test set, where one video is a few points of accuracy. Before
-# calling a cell "best", compare the gap with the spread over seeds in the table below.
+# Each cell is a handful of seeds on a small test set. Before calling a cell "best", compare its gap to the
+# no-KD baseline with the spread over seeds in the table below.
 
 # %%
+import pandas as pd
+
+sweep_dir = Path(SWEEP_DIR) if SWEEP_DIR else Path(RUNS_DIR) / "sweep"
+videos = len(pd.read_csv(sweep_dir / "runs" / results["run"].iloc[0] / "predictions.csv"))
+print(f"{videos} test videos: one video is {100 / videos:.1f} points; std is over seeds (count per cell below)")
 grid_summary(results).round(1)
 
 # %% [markdown]
-# This notebook wrote `RUNS_DIR/sweep/` (`sweep.json`, `runs/<cell>/`, `results.csv`) and
-# `FIGURES_DIR/05_temperature.png|pdf`, `05_heatmap.png|pdf`. Notebook 06 regenerates every figure of the
-# paper's kind, this grid included.
-#
 # ## Exercises
-# 1. Compute the entropy of the teacher's soft targets for the clip above at T = 1, 2, 4, 8, 16. How fast does
-#    it approach the entropy of the uniform distribution, log K?
-# 2. Which cell has the best mean accuracy, and is its lead over the no-KD baseline larger than the two
-#    standard deviations of either? Use `grid_summary`.
-# 3. Print the `dlkdd train` commands a cluster would run for a finer grid (T = 2, 8 added) without
-#    training anything here.
+# Each exercise has an empty cell for you; the worked solutions are in `solutions/05_ablation.py`, and
+# executed in the book (`make book`).
+#
+# **Exercise 1 · The KD gradient (core).** Write `my_kd_gradient(student_logits, teacher_logits,
+# temperature)`: the gradient of the KD term $T^2\,\mathrm{KL}(\mathrm{softmax}(t/T)\,\|\,\mathrm{softmax}(s/T))$
+# (averaged over a batch of $B$ clips) with respect to the student's logits $s$, by hand: a `(B, K)` tensor,
+# no autograd. Hint: the gradient of $\mathrm{KL}(q \,\|\, \mathrm{softmax}(z))$ with respect to $z$ is
+# $\mathrm{softmax}(z) - q$; then apply the chain rule for $z = s / T$. The next cell checks it against
+# autograd on `distill.kd_loss`.
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-# Worked solution (collapsed in JupyterLab: click the bar to expand)
-import numpy as np
+# %% tags=["exercise-1"]
+# your code here
 
-from dlkdd_lite.plots_ablation import soft_targets
+# %% tags=["check-1"]
+from dlkdd_lite.checks import check
 
-for temperature in (1, 2, 4, 8, 16):
-    p = soft_targets(logits.numpy(), temperature)
-    print(f"T = {temperature:>2}: entropy {-(p * np.log(p)).sum():.3f} (uniform: {np.log(p.size):.3f})")
+check("kd_gradient", globals())
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-# Worked solution (collapsed in JupyterLab: click the bar to expand)
-summary = grid_summary(results)
-best = summary[summary["alpha"] > 0].sort_values("mean").iloc[-1]
-baseline = summary[summary["alpha"] == 0].iloc[0]
-gap = best["mean"] - baseline["mean"]
-noise = 2 * max(best["std"], baseline["std"]) if len(SEEDS) > 1 else float("nan")
-print(f"best: T = {best['temperature']:g}, alpha = {best['alpha']:g}: {best['mean']:.1f} % vs no KD "
-      f"{baseline['mean']:.1f} %: gap {gap:+.1f} points; two std: {noise:.1f}")
+# %% [markdown]
+# **Exercise 2 · Why $T^2$?** Using your gradient (or autograd), measure the size of the gradient of the KL
+# term with and without the factor $T^2$, for T = 1, 2, 4, 8, 16, on the teacher's logits above and a
+# student's. What would happen to the balance between the KD term and the cross-entropy if the $T^2$ were
+# left out?
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-# Worked solution (collapsed in JupyterLab: click the bar to expand)
-if not SWEEP_DIR:
-    finer = make_cells(sorted(set(TEMPERATURES) | {2, 8}), ALPHAS, SEEDS)
-    print("\n".join(sweep.commands(finer)))
+# %% tags=["exercise-2"]
+# your code here
+
+# %% [markdown]
+# **Exercise 3 · As T grows.** Compute the entropy of the teacher's soft targets for the clip above at
+# T = 1, 2, 4, 8, 16 and compare it with $\log K$. What do the soft targets become as $T \to \infty$, and
+# what does the KD term then ask of the student?
+
+# %% tags=["exercise-3"]
+# your code here
+
+# %% [markdown]
+# **Exercise 4 · The best cell?** Which cell has the best mean accuracy, and is its lead over the no-KD
+# baseline larger than the spread over seeds? Use `grid_summary`.
+
+# %% tags=["exercise-4"]
+# your code here
+
+# %% [markdown]
+# ## Summary
+# - The temperature flattens the teacher's targets towards uniform; the $T^2$ keeps the KD term's
+#   gradients the same size whatever $T$.
+# - The grid above shows how the students' accuracy moves with $T$ and $\alpha$ on this data, with the
+#   spread over seeds beside each mean.
+#
+# **Limits.** A reduced grid (three temperatures, three weights), few seeds and a small generated test set:
+# differences between neighbouring cells are often within one or two videos. The paper tier sweeps the full
+# grid on ARID.
+#
+# **This notebook wrote** `RUNS_DIR/sweep/` (`sweep.json`, `runs/<cell>/`, `results.csv`) and
+# `FIGURES_DIR/05_temperature.png|pdf`, `05_heatmap.png|pdf` (when it trained the grid; with `SWEEP_DIR` it
+# reads that sweep and writes only the figures). **Next:** 06_paper_figures regenerates every figure of
+# the paper's kind, this grid included.
+#
+# **References.** Chang, Chen & Tseng (2024), DL-KDD, arXiv:2406.02468 · Xu et al. (2020), ARID,
+# arXiv:2006.03876 · Guo et al. (2020), Zero-DCE, CVPR, arXiv:2001.06826 · Hinton, Vinyals & Dean (2015),
+# *Distilling the Knowledge in a Neural Network*, arXiv:1503.02531 (section 2: the $T^2$ and the
+# high-temperature limit).

@@ -43,6 +43,12 @@ def test_a_disabled_line_bar_shows_nothing():
     assert list(bar) == [0, 1] and not hasattr(bar, "shown")
 
 
+def test_a_summary_counts_in_words():
+    bar = RecordingBar(range(4), desc="teachers", unit="run")
+    list(bar)
+    assert bar.shown[-1] == "teachers: 4/4 runs in 0 s"
+
+
 @pytest.mark.parametrize(("seconds", "text"), [(0.4, "0 s"), (48.2, "48 s"), (192, "3 min 12 s")])
 def test_seconds_text(seconds, text):
     assert progress.seconds_text(seconds) == text

@@ -12,7 +12,7 @@ from dlkdd_lite.enhance import build_enhancer
 from dlkdd_lite.notebooks import inject_parameters
 from dlkdd_lite.plots import plot_role_comparison, plot_training_curves, role_table, save_figure
 from dlkdd_lite.results import MetricsWriter, final_metrics, read_metrics, summarize_runs
-from dlkdd_lite.viz import channel_histograms, frame_grid
+from dlkdd_lite.viz import channel_histograms, frame_grid, frame_row
 from dlkdd_lite.widgets import enhancer_explorer, gamma_explorer
 
 matplotlib.use("Agg")
@@ -77,17 +77,23 @@ def test_figures_are_written_and_pdfs_are_byte_stable(runs, tmp_path):
 
 
 def test_viz_and_headless_gamma_explorer():
+    import matplotlib.pyplot as plt
+
     clip = np.random.default_rng(0).integers(0, 40, (6, 16, 16, 3), dtype=np.uint8)
+    plt.close("all")
     assert len(frame_grid({"dark": clip, "again": clip}).axes) == 8
+    assert len(frame_row({"dark": clip, "again": clip}).axes) == 2
     assert len(channel_histograms({"dark": clip}).axes) == 1
+    plt.close("all")
     static = gamma_explorer(clip, headless=True)
-    assert len(static.axes) == 3 * 4  # three gammas x four frames
+    assert len(static.axes) == 3  # the middle frame at three gammas
+    assert not plt.get_fignums(), "closed: the notebook shows it once, as the cell's value"
     interactive = gamma_explorer(clip, headless=False)
     assert type(interactive).__name__ == "VBox"
     with pytest.raises(ValueError, match="uint8"):
         gamma_explorer(clip.astype(np.float32))
     enhancers = {"gamma": build_enhancer("gamma"), "histeq": build_enhancer("histeq")}
-    assert len(enhancer_explorer(clip, enhancers, headless=True).axes) == 3 * 4  # dark + two enhancers
+    assert len(enhancer_explorer(clip, enhancers, headless=True).axes) == 3  # dark + two enhancers, one frame
     assert type(enhancer_explorer(clip, enhancers, headless=False)).__name__ == "VBox"
 
 
