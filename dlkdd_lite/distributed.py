@@ -46,6 +46,7 @@ class World:
     rank: int = 0
     size: int = 1
     device: torch.device = torch.device("cpu")
+    grouped: bool = False  # in a process group (torchrun): the model trains under DDP, even alone
 
     @property
     def is_main(self) -> bool:
@@ -91,7 +92,7 @@ class World:
 
     def wrap(self, model: nn.Module) -> nn.Module:
         """``model`` under DistributedDataParallel (gradients averaged across ranks at backward)."""
-        if self.size == 1:
+        if not self.grouped:
             return model
         device_ids = [self.device.index] if self.device.type == "cuda" else None
         return nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
@@ -113,17 +114,19 @@ class World:
 def join_world(device: str = "auto") -> Iterator[World]:
     """The run's ``World``: joins the ``torchrun`` process group when launched by it.
 
-    Reads ``RANK``, ``WORLD_SIZE`` and ``LOCAL_RANK`` (set by ``torchrun``); one device per local
-    rank (``cuda:LOCAL_RANK``) with the NCCL backend, or the CPU with gloo. A group that the caller
-    already initialised is used as it is and left open; one created here is destroyed on exit.
+    Reads ``RANK``, ``WORLD_SIZE`` and ``LOCAL_RANK`` (set by ``torchrun``, also for one process); one
+    device per local rank (``cuda:LOCAL_RANK``) with the NCCL backend, or the CPU with gloo. A group that
+    the caller already initialised is used as it is and left open; one created here is destroyed on exit.
     """
     size = int(os.environ.get("WORLD_SIZE", "1"))
     created = False
-    if size == 1 and not (dist.is_available() and dist.is_initialized()):
+    # torchrun's processes join a group even alone: one GPU then runs NCCL and DDP as eight would.
+    launched = size > 1 or "TORCHELASTIC_RUN_ID" in os.environ
+    if not launched and not (dist.is_available() and dist.is_initialized()):
         yield World(device=resolve_device(device))
         return
     if not dist.is_available():
-        raise RuntimeError("WORLD_SIZE > 1 but this torch build has no torch.distributed")
+        raise RuntimeError("launched by torchrun, but this torch build has no torch.distributed")
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
     chosen = resolve_device(device)
     if chosen.type == "mps":
@@ -141,7 +144,7 @@ def join_world(device: str = "auto") -> Iterator[World]:
         dist.init_process_group(backend, device_id=chosen if chosen.type == "cuda" else None)
         created = True
     try:
-        yield World(rank=dist.get_rank(), size=dist.get_world_size(), device=chosen)
+        yield World(rank=dist.get_rank(), size=dist.get_world_size(), device=chosen, grouped=True)
     finally:
         if created:
             dist.destroy_process_group()

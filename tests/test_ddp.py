@@ -130,3 +130,27 @@ def test_evaluation_shards_hold_whole_videos_once():
     for shard in shards:
         assert {i // clips_per_video for i in shard} == {i // clips_per_video for i in shard[::clips_per_video]}
         assert len(shard) % clips_per_video == 0
+
+
+def test_one_torchrun_process_still_joins_a_group_and_trains_under_ddp(monkeypatch):
+    """`torchrun --nproc_per_node 1` (one GPU): NCCL and DDP run as they would on eight (gloo here)."""
+    import socket
+
+    import torch.distributed as dist
+
+    from dlkdd_lite.distributed import join_world
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {"TORCHELASTIC_RUN_ID": "test", "RANK": "0", "LOCAL_RANK": "0", "WORLD_SIZE": "1",
+           "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port)}  # fmt: skip
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with join_world("cpu") as world:
+        assert world.grouped and world.size == 1 and dist.get_backend() == "gloo"
+        assert isinstance(world.wrap(torch.nn.Linear(2, 2)), torch.nn.parallel.DistributedDataParallel)
+    assert not dist.is_initialized()
+    monkeypatch.delenv("TORCHELASTIC_RUN_ID")
+    with join_world("cpu") as world:  # a plain process: a world of one, no group
+        assert not world.grouped and not dist.is_initialized()
