@@ -48,9 +48,10 @@ SCALES = {
                  data_workers=1),
 }  # fmt: skip
 SECTIONS = ("train_step", "pipeline", "kd", "inference", "torchrun", "pipeline_original", "compile")
-# Seconds a section may take at the paper tier on one GPU (guesses until measured; compile's first step is
-# inductor compiling R(2+1)D-18's forward and backward): a section starts only if it can end within --budget.
-ALLOWANCE = {"train_step": 40, "pipeline": 45, "kd": 20, "inference": 30, "torchrun": 60, "pipeline_original": 45,
+# Seconds a section may take at the paper tier on one GPU (guesses until measured: pipeline's include making
+# the clips, which it is the first to need; compile's, inductor compiling R(2+1)D-18's forward and backward).
+# A section starts only if it can end within --budget.
+ALLOWANCE = {"train_step": 40, "pipeline": 80, "kd": 20, "inference": 30, "torchrun": 60, "pipeline_original": 45,
              "compile": 150}  # fmt: skip
 
 
