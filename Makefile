@@ -7,13 +7,15 @@
 # make gpu-check - on a borrowed GPU: the paper tier's speed, memory and torchrun resume in one run under 8 min;
 #               rows go to benchmarks/results/gpu_check.csv (on a CPU: a tiny version, to prove it works)
 # make lab    - open JupyterLab on notebooks/
+# make book   - the executed notebooks of make demo / make reproduce (build/notebooks/) as HTML pages to read
+#               without running anything, worked solutions on pages of their own: build/book/index.html
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Extra pip arguments, e.g. PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu" for CPU-only torch.
 PIP_ARGS ?=
 
-.PHONY: demo reproduce test bench gpu-check lab install clean-runs
+.PHONY: demo reproduce test bench gpu-check lab book install clean-runs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +57,9 @@ gpu-check: install
 
 lab: install
 	$(BIN)/jupyter lab notebooks
+
+book: install
+	$(BIN)/dlkdd book --src build/notebooks --out build/book
 
 clean-runs:
 	rm -rf runs build figures/*.png figures/*.pdf figures/tables
