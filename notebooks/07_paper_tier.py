@@ -14,7 +14,7 @@
 # of training at 400-100 clips/s, plus their evaluations. These are estimates from docs/ablations.md's
 # arithmetic, printed below for your dataset; no GPU has measured them yet (`make gpu-check` will). Every
 # long step resumes where it stopped when its cell runs again. Without the data, or without a GPU, the
-# notebook stops at the first cell that needs them and says what to do: up to there it takes about 15 s on
+# notebook stops at the first cell that needs them and says what to do: up to there it takes about 5 s on
 # a 2-core CPU (measured 2026-12-01).
 
 # %% tags=["parameters"]
