@@ -13,7 +13,8 @@ seed, trains with the kit's defaults, as the README's commands do:
 Writes ``quick_tier_evidence.csv`` (one row per run, with 0/1 per test video) and
 ``quick_tier_evidence_summary.csv`` (per data set and pooled: each arm's mean and spread; paired
 differences with 95 % bootstrap intervals over seeds and test videos; the issue's targets, met or not)
-to ``--results``, and the figure ``quick_tier_evidence.png`` to ``--figures``. Resumable: finished runs
+and ``quick_tier_evidence.md`` (the tables the README shows; a test holds the README to them) to
+``--results``, and the figure ``quick_tier_evidence.png`` to ``--figures``. Resumable: finished runs
 in ``--work`` are kept. ``--jobs`` runs side by side (one thread each).
 
     .venv/bin/python benchmarks/quick_tier_evidence.py [--data-seeds 1000,1001] [--seeds 0-9] [--jobs 2]
@@ -28,12 +29,12 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from common import ROOT, RESULTS, run_info
+from common import RESULTS, ROOT, run_info
 from seed_spread import parse_seeds
 
 from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.config import RunConfig
-from dlkdd_lite.evidence import correct_bits, summarise
+from dlkdd_lite.evidence import correct_bits, evidence_markdown, summarise
 from dlkdd_lite.plots_evidence import plot_evidence
 from dlkdd_lite.pool import run_fits
 from dlkdd_lite.synth import generate_dataset
@@ -79,7 +80,8 @@ def collect(work: Path, data_seed: int, seeds) -> list[dict]:
 def cpu_flags() -> str:
     """The vector extensions that change the quick tier's speed 2.5-3x between machines."""
     try:
-        flags = set(next(l for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags")).split())
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        flags = set(next(line for line in lines if line.startswith("flags")).split())
     except (OSError, StopIteration):
         return "unknown"
     return " ".join(f for f in ("avx2", "avx512f", "avx512_vnni", "amx_tile") if f in flags) or "none"
@@ -117,6 +119,7 @@ def main() -> None:
     write_text_atomic(results / "quick_tier_evidence.csv", runs.to_csv(index=False))
     summary = summarise(runs)
     write_text_atomic(results / "quick_tier_evidence_summary.csv", summary.to_csv(index=False))
+    write_text_atomic(results / "quick_tier_evidence.md", evidence_markdown(summary))  # the README's tables
     figure = Path(args.figures) / "quick_tier_evidence"
     plot_evidence(runs, summary, figure)
     print(summary.drop(columns=["n_boot"], errors="ignore").to_string(index=False))

@@ -23,14 +23,15 @@ EXTENSIONS = ("dlkdd_lite.cli_sweep", "dlkdd_lite.cli_data", "dlkdd_lite.cli_boo
 def _add_synth(sub) -> None:
     p = sub.add_parser("synth", help="generate the quick tier's dark-video dataset in ARID's layout")
     p.add_argument("--root", required=True, help="output folder (created)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--actors", type=int, default=8, help="actors (scenes/styles) per class")
-    p.add_argument("--test-actors", type=int, default=2, help="actors held out for the test split")
-    p.add_argument("--clips-per-actor", type=int, default=3)
-    p.add_argument("--num-frames", type=int, default=32, help="frames per video")
-    p.add_argument("--size", type=int, default=64, help="frame height and width in pixels")
-    p.add_argument("--fps", type=int, default=15)
-    p.add_argument("--brightness", type=float, default=0.075, help="mean pixel value of dark frames, in (0, 1)")
+    p.add_argument("--seed", type=int)
+    # Unset options take generate_dataset's defaults: the quick tier's, kept in one place.
+    p.add_argument("--actors", type=int, help="actors (scenes/styles) per class")
+    p.add_argument("--test-actors", type=int, help="actors held out for the test split")
+    p.add_argument("--clips-per-actor", type=int)
+    p.add_argument("--num-frames", type=int, help="frames per video")
+    p.add_argument("--size", type=int, help="frame height and width in pixels")
+    p.add_argument("--fps", type=int)
+    p.add_argument("--brightness", type=float, help="mean pixel value of dark frames, in (0, 1)")
 
 
 def _add_train(sub) -> None:
@@ -49,7 +50,7 @@ def _add_train(sub) -> None:
                        ("batch-size", int), ("lr", float), ("weight-decay", float), ("num-frames", int),
                        ("frame-stride", int), ("crop-size", int), ("short-side", int), ("eval-clips", int),
                        ("eval-every", int), ("gamma", float), ("split", int), ("num-workers", int),
-                       ("num-classes", int), ("prefetch-factor", int)]:  # fmt: skip
+                       ("num-classes", int), ("prefetch-factor", int), ("label-smoothing", float)]:  # fmt: skip
         p.add_argument(f"--{name}", type=kind)
     p.add_argument("--enhancer", choices=ENHANCERS)
     p.add_argument("--enhancer-weights", help="Zero-DCE weights for --enhancer zerodce")
@@ -109,6 +110,7 @@ def _add_zerodce(sub) -> None:
         help="the losses and weights of the paper's text (default), or of the authors' training script",
     )
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--width", type=int, default=32, help="DCE-Net's filters per layer (the paper's 32)")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
     p.add_argument("--quiet", action="store_true")
 
@@ -144,11 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_synth(args) -> None:
     from dlkdd_lite.synth import generate_dataset
 
-    summary = generate_dataset(
-        args.root, seed=args.seed, actors=args.actors, test_actors=args.test_actors,
-        clips_per_actor=args.clips_per_actor, num_frames=args.num_frames, size=args.size,
-        fps=args.fps, brightness=args.brightness,
-    )  # fmt: skip
+    names = ("seed", "actors", "test_actors", "clips_per_actor", "num_frames", "size", "fps", "brightness")
+    summary = generate_dataset(args.root, **{k: getattr(args, k) for k in names if getattr(args, k) is not None})
     print(json.dumps(summary, indent=2, default=str))
 
 
@@ -212,7 +211,7 @@ def _run_zerodce(args) -> None:
 
     frames = dark_frames(args.data, find_split_file(args.data, args.split, "train"), args.frames, seed=args.seed)
     train_zerodce(frames, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                  patch_size=args.patch_size or None, loss_weights=args.loss_weights,
+                  patch_size=args.patch_size or None, loss_weights=args.loss_weights, width=args.width,
                   device=resolve_device(args.device), progress=not args.quiet)  # fmt: skip
     print(json.dumps({"weights": str(Path(args.out) / "zerodce.pt"), "frames": len(frames)}, indent=2))
 

@@ -33,7 +33,7 @@ def _add_reproduce(sub) -> None:
     p.add_argument("--dataset", choices=PAPER_DATASETS, help="paper tier: which dataset --data holds")
     p.add_argument("--out", help="results folder (default runs/reproduce/<tier>[-<dataset>])")
     p.add_argument("--figures", default="figures", help="figures folder (tables go to <figures>/tables)")
-    p.add_argument("--epochs", type=int, help="quick tier: epochs per run (default 30)")
+    p.add_argument("--epochs", type=int, help="quick tier: epochs per run (default: the kit's, RunConfig.epochs)")
     p.add_argument("--seeds", help="comma-separated seeds (default: quick 0,1; paper 0,1,2)")
     p.add_argument("--temperatures", help="comma-separated (default: quick 1,4,16; paper 1,2,4,8,16)")
     p.add_argument("--alphas", help="comma-separated in [0, 1] (default: quick 0,0.3,0.7; paper 0,0.1,...,1)")
@@ -84,7 +84,7 @@ def _run_reproduce(args) -> None:
         raise ValueError(f"--jobs must be >= 1, got {args.jobs}")
     start = time.perf_counter()
     if args.tier == "quick":
-        plan = quick_plan(epochs=args.epochs or 30, jobs=args.jobs)
+        plan = quick_plan(epochs=args.epochs, jobs=args.jobs)
         data = Path(args.data or "data/quick")
         if not data.exists() or not any(data.iterdir()):  # the quick tier's data is generated
             from dlkdd_lite.synth import generate_dataset

@@ -128,7 +128,9 @@ def _difference(part: pd.DataFrame, a: str, b: str, least: float, share: float, 
         ra = data[data["arm"] == a].set_index("seed").sort_index()
         rb = data[data["arm"] == b].set_index("seed").sort_index()
         if list(ra.index) != list(rb.index):
-            raise ValueError(f"arms {a} and {b} were trained with different seeds: {list(ra.index)} vs {list(rb.index)}")
+            raise ValueError(
+                f"arms {a} and {b} were trained with different seeds: {list(ra.index)} vs {list(rb.index)}"
+            )
         pairs.append((bits_array(list(ra["correct"])), bits_array(list(rb["correct"]))))
         per_seed += list(ra["video_acc1"] - rb["video_acc1"])
     ci = pooled_bootstrap(pairs, n_boot=n_boot)
@@ -139,3 +141,32 @@ def _difference(part: pd.DataFrame, a: str, b: str, least: float, share: float, 
     return {"kind": "difference", "name": f"{a} - {b}", "mean": ci["diff"], "sd": per_seed.std(ddof=1),
             "min": per_seed.min(), "max": per_seed.max(), "low": ci["low"], "high": ci["high"], "wins": wins,
             "target": target, "met": bool(met)}  # fmt: skip
+
+
+ARM_WORDS = {
+    "teacher": "teacher (Zero-DCE-enhanced view)", "baseline": "baseline (dark view, no KD)",
+    "student": "DL-KDD student (dark view, KD)", "dark_teacher": "control: teacher trained on the dark view",
+    "dark_student": "control: student of the dark-view teacher", "label_smoothing": "control: label smoothing = alpha",
+}  # fmt: skip
+
+
+def evidence_markdown(summary: pd.DataFrame) -> str:
+    """The summary as the two Markdown tables the README and the notebooks show (pooled over data sets)."""
+    pooled = summary[summary["scope"] == "all"]
+    first = pooled.iloc[0]
+    scopes = [s for s in summary["scope"].unique() if s != "all"]
+    lines = [f"{int(first['n_seeds'])} training seeds on each of {int(first['n_data_sets'])} generated data sets "
+             f"(`dlkdd synth --seed {' / '.join(scopes)}`), {int(first['n_videos']) // len(scopes)} test videos each "
+             f"(one video = {100 * len(scopes) / int(first['n_videos']):.1f} points):", "",
+             "| arm | video accuracy, mean (%) | sd over seeds (larger of the data sets) | range |",
+             "|---|---|---|---|"]  # fmt: skip
+    for row in pooled[pooled["kind"] == "arm"].itertuples():
+        lines.append(f"| {ARM_WORDS.get(row.name, row.name)} | {row.mean:.1f} | {row.sd:.1f} | "
+                     f"{row.min:.1f}-{row.max:.1f} |")  # fmt: skip
+    lines += ["", "| paired difference | mean (points) | 95 % CI (seeds x videos) | seeds won | target | met |",
+              "|---|---|---|---|---|---|"]  # fmt: skip
+    for row in pooled[pooled["kind"] == "difference"].itertuples():
+        total = int(row.n_seeds) * int(row.n_data_sets)
+        lines.append(f"| {row.name} | {row.mean:+.1f} | {row.low:+.1f} to {row.high:+.1f} | {int(row.wins)}/{total} | "
+                     f"{row.target} | {'yes' if row.met else 'no'} |")  # fmt: skip
+    return "\n".join(lines) + "\n"

@@ -22,7 +22,8 @@ ARM_LABELS = {
 }  # fmt: skip
 DIFF_LABELS = {
     "teacher - baseline": "teacher\n− baseline", "student - baseline": "student\n− baseline",
-    "student - dark_student": "student − student\nof dark teacher", "student - label_smoothing": "student −\nlabel smoothing",
+    "student - dark_student": "student − student\nof dark teacher",
+    "student - label_smoothing": "student −\nlabel smoothing",
 }  # fmt: skip
 
 

@@ -35,21 +35,22 @@ class Plan:
     headline: tuple[float, float]  # (temperature, alpha) of the student in the comparisons
     main_enhancer: str  # the sweep teacher's enhancer
     teacher_inputs: tuple[str, ...] = ("none", "gamma", "histeq", "zerodce")
-    zerodce_steps: int = 300
+    zerodce_steps: int | None = None  # train Zero-DCE on the data this long; None: the kit's weights
     jobs: int = 1
 
 
-def quick_plan(*, epochs: int = 30, jobs: int | None = None) -> Plan:
-    """The quick tier on a 2-core CPU: tiny3d, a reduced grid that still spans both axes, two seeds.
+def quick_plan(*, epochs: int | None = None, jobs: int | None = None) -> Plan:
+    """The quick tier on a 2-core CPU: the kit's defaults (tiny3d, the kit's Zero-DCE teacher), a reduced
+    grid that still spans both axes, three seeds.
 
-    Runs evaluate every 5th epoch (and after the last): the figures use final results only, and an
-    evaluation costs about a third of a training epoch here. ``jobs`` (default: min(2, CPUs)) runs
-    train side by side, one thread each, which trains more clips per second than one run with all
-    threads (``pool.run_fits``)."""
+    Runs evaluate only after their last epoch: the figures use final results only. ``jobs`` (default:
+    min(2, CPUs)) runs train side by side, one thread each, which trains more clips per second than one
+    run with all threads (``pool.run_fits``)."""
     jobs = jobs or min(2, os.cpu_count() or 1)
-    base = RunConfig(role="teacher", epochs=epochs, enhancer="gamma", eval_every=5)
-    return Plan("quick", base, temperatures=(1.0, 4.0, 16.0), alphas=(0.0, 0.3, 0.7), seeds=(0, 1),
-                headline=(4.0, 0.7), main_enhancer="gamma", jobs=jobs)  # fmt: skip
+    epochs = epochs or RunConfig.epochs
+    base = RunConfig(role="teacher", epochs=epochs, eval_every=epochs)
+    return Plan("quick", base, temperatures=(1.0, 4.0, 16.0), alphas=(0.0, 0.3, 0.7), seeds=(0, 1, 2),
+                headline=(4.0, 0.7), main_enhancer="zerodce", jobs=jobs)  # fmt: skip
 
 
 def paper_plan(dataset: str, *, jobs: int = 1) -> Plan:
@@ -96,12 +97,15 @@ class Reproduction:
         self.plan, self.data, self.out, self.progress = plan, Path(data_root), Path(out), progress
 
     # -- steps ------------------------------------------------------------------------------------
-    def zerodce_weights(self) -> Path:
+    def zerodce_weights(self) -> Path | None:
+        """Zero-DCE trained on the data (``plan.zerodce_steps``), or None for the kit's shipped weights."""
         from dlkdd_lite.device import resolve_device
         from dlkdd_lite.splits import find_split_file
         from dlkdd_lite.zerodce_train import dark_frames, train_zerodce
 
         out = self.out / "zerodce"
+        if self.plan.zerodce_steps is None:
+            return None
         if not (out / "done.json").exists():
             frames = dark_frames(self.data, find_split_file(self.data, self.plan.base.split, "train"), 512)
             train_zerodce(frames, out, steps=self.plan.zerodce_steps, device=resolve_device(self.plan.base.device),
@@ -110,7 +114,8 @@ class Reproduction:
         return (out / "zerodce.pt").resolve()
 
     def teacher_config(self, enhancer: str) -> RunConfig:
-        weights = str(self.zerodce_weights()) if enhancer == "zerodce" else None
+        weights = self.zerodce_weights() if enhancer == "zerodce" else None
+        weights = None if weights is None else str(weights)
         base = self.plan.base
         config = dataclasses.replace(base, role="teacher", enhancer=enhancer, enhancer_weights=weights, seed=0)
         if enhancer == "zerodce":  # costly: each video enhanced once, on disk, shared by all runs and processes
@@ -199,11 +204,13 @@ class Reproduction:
 
     def costs(self) -> Path:
         from dlkdd_lite.cost import inference_costs
+        from dlkdd_lite.enhance import enhancer_weights_file
 
         path = self.out / "costs.csv"
         if not path.exists():
             base = self.plan.base
-            weights = str(self.zerodce_weights()) if self.plan.main_enhancer == "zerodce" else None
+            weights = self.zerodce_weights() if self.plan.main_enhancer == "zerodce" else None
+            weights = enhancer_weights_file(self.plan.main_enhancer, None if weights is None else str(weights))
             table = inference_costs(base.arch, base.num_classes, base.num_frames, base.crop_size,
                                     self.plan.main_enhancer, enhancer_weights=weights)  # fmt: skip
             write_text_atomic(path, table.to_csv(index=False))
@@ -239,7 +246,7 @@ class Reproduction:
     def run(self) -> None:
         """Every step in order; finished steps are skipped, so a re-run only redraws."""
         steps = []
-        if "zerodce" in (*self.plan.teacher_inputs, self.plan.main_enhancer):
+        if self.plan.zerodce_steps is not None and "zerodce" in (*self.plan.teacher_inputs, self.plan.main_enhancer):
             steps += [("Zero-DCE", self.zerodce_weights)]
         steps += [("teachers", self.train_teachers), ("students and two-stream", self.train_students),
                   ("teacher on dark clips", self.teacher_on_dark), ("inference costs", self.costs),

@@ -2,6 +2,7 @@
 
 import csv
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,31 @@ def test_step_options_benchmark_runs(tmp_path):
     report = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "report.py"), "--results", str(tmp_path)],
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert report.stdout.count("| step option vs plain step |") == 2, report.stdout
+
+
+def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
+    """Tiny: one data set of 33 videos, two seeds, one epoch; then a re-run that trains nothing."""
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "quick_tier_evidence.py"), "--data-seeds", "5", "--seeds", "0,1",
+           "--epochs", "1", "--synth", '{"actors": 3, "test_actors": 1, "clips_per_actor": 1}', "--jobs", "2",
+           "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results"),
+           "--figures", str(tmp_path / "figures")]  # fmt: skip
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    runs = read_rows(tmp_path / "results" / "quick_tier_evidence.csv")
+    arms = {"teacher", "baseline", "student", "dark_teacher", "dark_student", "label_smoothing"}
+    assert {r["arm"] for r in runs} == arms and len(runs) == 12
+    assert all(len(r["correct"]) == int(r["test_videos"]) == 11 and r["cpu_flags"] for r in runs)
+    student = json.loads((tmp_path / "work" / "runs_s5" / "student_s1" / "config.json").read_text())
+    assert student["teacher_ckpt"].endswith("teacher_s1/checkpoint.pt")  # paired: each seed's own teacher
+    control = json.loads((tmp_path / "work" / "runs_s5" / "dark_student_s0" / "config.json").read_text())
+    assert control["enhancer"] == "none" and control["teacher_ckpt"].endswith("dark_teacher_s0/checkpoint.pt")
+    smoothing = json.loads((tmp_path / "work" / "runs_s5" / "label_smoothing_s0" / "config.json").read_text())
+    assert smoothing["label_smoothing"] == smoothing["alpha"] and smoothing["role"] == "baseline"
+    summary = read_rows(tmp_path / "results" / "quick_tier_evidence_summary.csv")
+    assert {r["name"] for r in summary if r["kind"] == "difference"} >= {"teacher - baseline", "student - baseline"}
+    assert "| paired difference |" in (tmp_path / "results" / "quick_tier_evidence.md").read_text()
+    assert (tmp_path / "figures" / "quick_tier_evidence.png").stat().st_size > 10_000
+    stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "work").glob("**/checkpoint.pt")}
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "work").glob("**/checkpoint.pt")} == stamps

@@ -70,7 +70,8 @@ def test_plans():
     quick = quick_plan()
     assert len(quick.temperatures) > 1 and len([a for a in quick.alphas if a > 0]) > 1  # both axes
     assert 0.0 in quick.alphas and quick.headline[1] in quick.alphas and quick.headline[0] in quick.temperatures
-    assert planned_runs(quick)["sweep students"] == (1 + 3 * 2) * 2
+    assert planned_runs(quick)["sweep students"] == (1 + 3 * 2) * 3
+    assert quick.main_enhancer == "zerodce" and quick.zerodce_steps is None  # the kit's shipped Zero-DCE
     paper = paper_plan("arid")
     assert paper.base.arch in ("r2plus1d_18", "r3d_18") and paper.main_enhancer == "zerodce"
     assert planned_runs(paper)["sweep students"] == (1 + 5 * 6) * 3
@@ -94,7 +95,7 @@ def test_reproduce_benchmark_runs_at_a_tiny_size(tiny_arid, tmp_path):
 
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "reproduce_quick.py"
     cmd = [sys.executable, str(script), "--work", str(tmp_path / "work"), "--data", str(tiny_arid), "--epochs", "1",
-           "--seeds", "0", "--temperatures", "4", "--alphas", "0,0.7", "--teacher-inputs", "gamma",
+           "--seeds", "0", "--temperatures", "4", "--alphas", "0,0.7", "--teacher-inputs", "zerodce",
            "--results", str(tmp_path)]  # fmt: skip
     (tmp_path / "work").mkdir()
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
