@@ -88,8 +88,8 @@ def plot_training_curves(
     sns.lineplot(data=rows, x="epoch", y="value", hue="run", marker="o", ax=ax)
     if chance is not None and percent:
         ax.axhline(100 * chance, color="grey", linestyle="--", linewidth=1, label="chance")
-    label = f"{split} {metric_label(metric)}"
-    ax.set(xlabel="epochs trained", ylabel=label, title=f"{label} per epoch")
+    words = f"{split} {METRIC_LABELS.get(metric, metric)}"
+    ax.set(xlabel="epochs trained", ylabel=f"{split} {metric_label(metric)}", title=f"{words} per epoch")
     if percent:
         ax.set_ylim(0, 100)
     ax.legend(fontsize=8)

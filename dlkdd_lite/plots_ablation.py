@@ -79,6 +79,7 @@ def plot_accuracy_vs_temperature(
         xlabel="temperature T",
         ylabel=f"student's test {metric_label(metric)}",
         title=f"Students by temperature: mean of {n} seed(s) per point;\nerror bars and grey band: ± 1 std over seeds",
+        ylim=(0, 100),  # the whole scale: a zoomed axis makes a few videos' difference look like a trend
     )
     ax.title.set_fontsize(9)
     ax.grid(alpha=0.3)

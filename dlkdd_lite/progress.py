@@ -63,10 +63,10 @@ class LineBar(terminal_tqdm):
         """What the bar did: description, steps done of all, time taken, and its postfix."""
         d = self.format_dict
         done = f"{d['n']}/{d['total']}" if d["total"] else f"{d['n']}"
-        unit = "steps" if d["unit"] == "it" else d["unit"]
+        unit = "" if d["unit"] == "it" else d["unit"]  # tqdm's default unit says nothing
         if unit.isalpha() and unit.islower() and not unit.endswith("s") and d["n"] != 1:
             unit += "s"  # "run" -> "runs"; "B" (bytes) stays
-        text = f"{d['prefix'] or 'done'}: {done} {unit} in {seconds_text(d['elapsed'])}"
+        text = f"{d['prefix'] or 'done'}: {done} {unit} in {seconds_text(d['elapsed'])}".replace("  ", " ")
         return f"{text}, {d['postfix']}" if d["postfix"] else text
 
     def _show(self, text: str) -> None:

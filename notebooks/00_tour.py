@@ -131,7 +131,7 @@ for temperature in (1, 4, 16):
 # %% tags=["check-1"]
 from dlkdd_lite.checks import check
 
-check("soft_targets", globals())
+check("soft_targets", globals());
 
 # %% [markdown]
 # **Exercise 2 · A bigger backbone.** Build `r2plus1d_18` (the paper tier's network) with `build_model`

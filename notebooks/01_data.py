@@ -83,7 +83,7 @@ print(clip.shape, clip.dtype, f"mean pixel {clip.mean() / 255:.3f} of full scale
 # %% [markdown]
 # ## How dark?
 # ARID's authors publish the mean of each colour channel over their videos (the kit uses them to
-# normalise, printed below with ours). ARID's frames are very dark; the generator aims at the same level.
+# normalise). Both lines below are fractions of full scale: ARID's published means, then ours.
 
 # %%
 from dlkdd_lite.datasets import NORM_STATS
@@ -218,11 +218,12 @@ else:
 # %% tags=["check-2"]
 from dlkdd_lite.checks import check
 
-check("segment_indices", globals())
+check("segment_indices", globals());
 
 # %% [markdown]
-# **Exercise 3 · Darker still.** Generate a second, *darker* dataset (`brightness=0.03`) with 2 actors
-# and 1 clip each in another folder, and compare its mean pixel with the default's.
+# **Exercise 3 · Darker still.** Generate a second dataset at half the brightness of this one (its
+# parameters are in `synth.json`), with 2 actors and 1 clip each, in another folder, and compare its mean
+# pixel with this one's.
 
 # %% tags=["exercise-3"]
 # your code here
@@ -231,8 +232,8 @@ check("segment_indices", globals())
 # ## Summary
 # - A dark-video dataset in ARID's layout is a folder per action and split lists that name the clips
 #   and their labels; the test split holds out whole actors.
-# - The generated clips are about as dark as ARID's (the means are printed above) and are barely
-#   visible without enhancement.
+# - The generated clips are dark like ARID's (both means are printed above) and barely visible without
+#   enhancement.
 #
 # **Limits.** The generated frames are renderings with a simulated camera: simpler people, scenes, motion
 # and noise than ARID's (the table above), so accuracies on them say whether the method works, not how

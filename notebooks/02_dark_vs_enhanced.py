@@ -107,9 +107,11 @@ for name, view in comparisons.items():
     print(f"{name:>22}: correlation with the dark clip after standardising {r:.3f}")
 
 # %% [markdown]
-# A gain correlates perfectly once standardised: it is invisible to the network. The global curves come
-# close (the numbers above). What they show a teacher, the student could in principle see in the dark clip:
-# the same pixels, in the same order, with the same noise. An enhancer that looks at each pixel's
+# A gain correlates perfectly once standardised: the network cannot even see it. Gamma's curve leaves the
+# standardised clip almost unchanged. Histogram equalisation bends it more (its correlation is lower), but
+# it too only relabels the levels: pixels keep their order, and equal dark values stay equal. What such
+# curves show a teacher, the student could in principle see in the dark clip: the same pixels, in the
+# same order, with the same noise. An enhancer that looks at each pixel's
 # *neighbourhood* and brightens different places differently is another matter: its output is no longer a
 # function of the pixel value alone, so no per-pixel curve undoes it. Zero-DCE (notebook 02b) is such an
 # enhancer, and DL-KDD's teacher uses it. Whether it makes a better teacher *here* is measured, not argued:
@@ -130,10 +132,13 @@ gamma_explorer(clips[CLASSES[1]].numpy())
 # `(C, T, H, W)`.
 
 # %%
+from dlkdd_lite.config import RunConfig
 from dlkdd_lite.datasets import DarkVideoDataset
 
+clip_shape = RunConfig()  # the quick tier's clip length and crop
 dataset = DarkVideoDataset(root, root / "splits" / "ARID_split1_train.txt", train=True, enhancer="gamma",
-                           gamma=GAMMA)
+                           gamma=GAMMA, num_frames=clip_shape.num_frames, crop_size=clip_shape.crop_size,
+                           cache=False)  # decode only the clip asked for (training decodes every video once)
 sample = dataset[0]
 {key: (tuple(v.shape), v.dtype) if torch.is_tensor(v) else v for key, v in sample.items()}
 
@@ -153,7 +158,7 @@ sample = dataset[0]
 # %% tags=["check-1"]
 from dlkdd_lite.checks import check
 
-check("gamma_lut", globals())
+check("gamma_lut", globals());
 
 # %% [markdown]
 # **Exercise 2 · How much gamma?** Which gamma brings the mean pixel of the dark `Walk` clip to about 0.4?

@@ -108,11 +108,11 @@ from dlkdd_lite.viz import plot_level_mapping
 
 plot_level_mapping(views["dark"], {k: v for k, v in views.items() if k != "dark"})
 plt.show()
-dark_values = views["dark"].reshape(-1)
+dark_values = views["dark"][..., 1].reshape(-1)  # the green channel: one curve per channel for histeq
 level = int(np.median(dark_values))  # the clip's median dark level
 for name in enhancers:
-    out = views[name].reshape(-1)[dark_values == level]
-    print(f"{name:>9}: the {len(out):,} pixels at dark level {level} come out at {out.min()}-{out.max()} "
+    out = views[name][..., 1].reshape(-1)[dark_values == level]
+    print(f"{name:>9}: the {len(out):,} green values at dark level {level} come out at {out.min()}-{out.max()} "
           f"(middle half {np.percentile(out, 25):.0f}-{np.percentile(out, 75):.0f})")
 
 # %% [markdown]
@@ -146,9 +146,12 @@ enhancer_explorer(clip.numpy(), enhancers)
 # ```
 #
 # or `dlkdd train --role teacher --enhancer zerodce --enhancer-weights runs/quick/zerodce/zerodce.pt ...`.
-# The dataset enhances each whole video once and keeps it, so Zero-DCE's cost is paid once per video, not
-# per epoch. A student distilled from such a teacher names the same enhancer: its enhanced view feeds the
-# teacher.
+# Without `enhancer_weights`, a Zero-DCE run uses the kit's own weights, trained the same way by
+# `dlkdd zerodce` on generated frames (a narrower DCE-Net, 16 filters per layer instead of 32) and shipped
+# with the package: the quick tier's teacher in notebook 03 uses those, so it does not depend on how long
+# this notebook trained. The dataset enhances each whole video once and keeps it, so Zero-DCE's cost is
+# paid once per video, not per epoch. A student distilled from such a teacher names the same enhancer: its
+# enhanced view feeds the teacher.
 #
 # ## Exercises
 # Each exercise has an empty cell for you; the worked solutions are in `solutions/02b_zerodce.py`, and
@@ -166,7 +169,7 @@ enhancer_explorer(clip.numpy(), enhancers)
 # %% tags=["check-1"]
 from dlkdd_lite.checks import check
 
-check("apply_curves", globals())
+check("apply_curves", globals());
 
 # %% [markdown]
 # **Exercise 2 · On target?** Does Zero-DCE meet the kit's target on the test clips: mean brightness in

@@ -34,13 +34,15 @@ import pandas as pd
 from IPython.display import display
 from torch.utils.data import DataLoader
 
+from dlkdd_lite.enhance import enhancer_weights_file
 from dlkdd_lite.presets import preset
 from dlkdd_lite.registry import detect_layout
 from dlkdd_lite.train import fit
 
 config = preset(TIER, role="teacher", seed=SEED, **({"epochs": EPOCHS} if EPOCHS else {}))
 CLASSES = detect_layout(DATA_DIR).classes
-enhancer = {"gamma": f"gamma {config.gamma}", "zerodce": f"Zero-DCE ({config.enhancer_weights})"}
+weights = enhancer_weights_file(config.enhancer, config.enhancer_weights)
+enhancer = {"gamma": f"gamma {config.gamma}", "zerodce": f"Zero-DCE, weights {Path(weights or '').name}"}
 print(f"teacher: {config.arch}, {config.epochs} epochs, seed {config.seed}, "
       f"sees clips enhanced by {enhancer.get(config.enhancer, config.enhancer)}")
 config
@@ -81,7 +83,8 @@ plt.show()
 predictions = pd.read_csv(teacher_dir / "predictions.csv")
 predictions["class"] = [CLASSES[i] for i in predictions["label"]]
 per_class = predictions.groupby("class")["correct"].agg(["mean", "size"])
-print(f"{len(predictions)} test videos, {per_class['size'].min()}-{per_class['size'].max()} per action: "
+sizes = sorted({per_class["size"].min(), per_class["size"].max()})
+print(f"{len(predictions)} test videos, {'-'.join(map(str, sizes))} per action: "
       f"one video is {100 / len(predictions):.1f} points of overall accuracy")
 per_class.rename(columns={"mean": "video accuracy", "size": "videos"}).T.round(2)
 
@@ -124,7 +127,7 @@ print(f"teacher video accuracy on {len(predictions)} test videos: enhanced {metr
 # %% tags=["check-1"]
 from dlkdd_lite.checks import check
 
-check("train_step", globals())
+check("train_step", globals());
 
 # %% [markdown]
 # **Exercise 2 · Confusions.** Which two actions does the teacher confuse most? (Hint: `pd.crosstab` on

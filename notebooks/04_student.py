@@ -23,6 +23,7 @@ TEMPERATURE = 4.0
 ALPHA = 0.7                     # weight of the KD term; 1 - ALPHA weighs cross-entropy
 
 # %%
+import dataclasses
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -46,7 +47,7 @@ tier = {"epochs": EPOCHS} if EPOCHS else {}  # else the preset's
 # %%
 from dlkdd_lite.plots_ablation import plot_soft_targets, soft_targets
 
-_, test_set = build_datasets(teacher_config, DATA_DIR)
+_, test_set = build_datasets(dataclasses.replace(teacher_config, cache=False), DATA_DIR)  # decodes one video
 sample = test_set[0]
 with torch.no_grad():
     logits = teacher(sample["enhanced"][None])[0]  # (K,)
@@ -146,7 +147,7 @@ print(f"{videos} test videos: one video is {100 / videos:.1f} points. With {len(
 # %% tags=["check-1"]
 from dlkdd_lite.checks import check
 
-check("kd_loss", globals())
+check("kd_loss", globals());
 
 # %% [markdown]
 # **Exercise 2 · KD versus label smoothing.** Label smoothing trains on the target

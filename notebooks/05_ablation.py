@@ -21,11 +21,12 @@ FIGURES_DIR = "../figures"      # figures, PNG + PDF
 TEMPERATURES = [1, 4, 16]       # the quick tier's reduced grid; the paper tier sweeps 1,2,4,8,16
 ALPHAS = [0, 0.3, 0.7]          # 0 = no KD (the baseline); the paper tier sweeps 0,0.1,...,0.9,1
 SEEDS = [0, 1]
-EPOCHS = 30                     # as `dlkdd reproduce --tier quick`; fewer epochs separate the students less
+EPOCHS = None                   # None: the tier's default, as `dlkdd reproduce --tier quick` trains
 JOBS = 2                        # cells trained at once in worker processes (each gets cpus / JOBS threads)
 SWEEP_DIR = None                # an existing sweep folder to load instead of training (e.g. from `dlkdd sweep`)
 
 # %%
+import dataclasses
 import json
 from pathlib import Path
 
@@ -55,7 +56,7 @@ print(f"teacher: {teacher_config.arch}, trained on {teacher_config.enhancer}-enh
 from dlkdd_lite.plots_ablation import soft_targets
 from dlkdd_lite.widgets import temperature_explorer
 
-_, test_set = build_datasets(teacher_config, DATA_DIR)
+_, test_set = build_datasets(dataclasses.replace(teacher_config, cache=False), DATA_DIR)  # decodes one video
 sample = test_set[0]
 with torch.no_grad():
     logits = teacher(sample["enhanced"][None])[0]  # (K,)
@@ -79,7 +80,8 @@ from dlkdd_lite.sweep import Sweep, make_cells, read_results
 if SWEEP_DIR:
     results = read_results(SWEEP_DIR)
 else:
-    base = RunConfig(role="student", teacher_ckpt=str(teacher_ckpt), epochs=EPOCHS, eval_every=5)  # final results only
+    epochs = EPOCHS or RunConfig.epochs
+    base = RunConfig(role="student", teacher_ckpt=str(teacher_ckpt), epochs=epochs, eval_every=epochs)  # final results only
     sweep = Sweep(Path(RUNS_DIR) / "sweep", DATA_DIR, teacher_ckpt, base=base)
     cells = make_cells(TEMPERATURES, ALPHAS, SEEDS)
     print(f"{len(cells)} cells: {[c.name for c in cells]}")
@@ -140,7 +142,7 @@ grid_summary(results).round(1)
 # %% tags=["check-1"]
 from dlkdd_lite.checks import check
 
-check("kd_gradient", globals())
+check("kd_gradient", globals());
 
 # %% [markdown]
 # **Exercise 2 · Why $T^2$?** Using your gradient (or autograd), measure the size of the gradient of the KL

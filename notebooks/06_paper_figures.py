@@ -20,11 +20,12 @@ RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpo
 FIGURES_DIR = "../figures"      # figures, PNG + PDF
 TIER = "quick"                  # "quick": CPU, generated data, minutes; "paper": GPU, a real dataset
 DATASET = None                  # paper tier: "arid", "arid1.5" or "dark48" (DATA_DIR must hold it)
-EPOCHS = 30                     # quick tier: epochs of every run
-SEEDS = [0, 1]
-TEMPERATURES = [1, 4, 16]
-ALPHAS = [0, 0.3, 0.7]
-ZERODCE_STEPS = 300
+# None: the plan's value, the same as `dlkdd reproduce` (and so `make reproduce`) uses; a value overrides it.
+EPOCHS = None                   # quick tier: epochs of every run
+SEEDS = None                    # e.g. [0, 1]
+TEMPERATURES = None             # e.g. [1, 4, 16]
+ALPHAS = None                   # e.g. [0, 0.3, 0.7]
+ZERODCE_STEPS = None            # quick tier: None uses the kit's Zero-DCE weights; a number trains it here
 
 # %%
 import dataclasses
@@ -37,8 +38,11 @@ from dlkdd_lite.plots import preview_figure
 from dlkdd_lite.reproduce import Reproduction, paper_plan, planned_runs, quick_plan
 
 if TIER == "quick":
-    plan = dataclasses.replace(quick_plan(epochs=EPOCHS), seeds=tuple(SEEDS), temperatures=tuple(TEMPERATURES),
-                               alphas=tuple(ALPHAS), zerodce_steps=ZERODCE_STEPS)
+    plan = quick_plan(epochs=EPOCHS)
+    grid = {"seeds": SEEDS, "temperatures": TEMPERATURES, "alphas": ALPHAS}
+    plan = dataclasses.replace(plan, **{k: tuple(v) for k, v in grid.items() if v is not None})
+    if ZERODCE_STEPS is not None:
+        plan = dataclasses.replace(plan, zerodce_steps=ZERODCE_STEPS)
 else:
     plan = paper_plan(DATASET)
 out = Path(RUNS_DIR) / f"reproduce-{TIER}"
@@ -138,7 +142,7 @@ display(Markdown((figures / "tables" / "paper_vs_kit.md").read_text()))
 # %% tags=["check-2"]
 from dlkdd_lite.checks import check
 
-check("confusion_matrix", globals())
+check("confusion_matrix", globals());
 
 # %% [markdown]
 # **Exercise 3 · A paired look.** The no-KD baseline and the DL-KDD student of one seed were tested on the

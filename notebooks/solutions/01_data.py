@@ -33,7 +33,11 @@ def my_segment_indices(video_frames, num_frames):
 print(my_segment_indices(32, 8))
 
 # %% tags=["solution-3"]
+import json
+
+params = json.loads((root / "synth.json").read_text())["params"]
 darker_root = Path(DATA_DIR).parent / "quick_darker"
-generate_dataset(darker_root, seed=0, actors=2, test_actors=1, clips_per_actor=1, num_frames=16, brightness=0.03)
+generate_dataset(darker_root, seed=0, actors=2, test_actors=1, clips_per_actor=1, num_frames=16,
+                 size=params["size"], brightness=params["brightness"] / 2)
 darker = read_clip(darker_root / "Walk" / "Walk_1_1.mp4")
-print(f"mean pixel: default {clip.mean() / 255:.3f}, darker {darker.mean() / 255:.3f}")
+print(f"mean pixel of Walk_1_1: this dataset {clip.mean() / 255:.3f}, at half the brightness {darker.mean() / 255:.3f}")
