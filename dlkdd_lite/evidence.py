@@ -9,6 +9,9 @@ Knows nothing about training; reads only results.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -170,3 +173,10 @@ def evidence_markdown(summary: pd.DataFrame) -> str:
         lines.append(f"| {row.name} | {row.mean:+.1f} | {row.low:+.1f} to {row.high:+.1f} | {int(row.wins)}/{total} | "
                      f"{row.target} | {'yes' if row.met else 'no'} |")  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def read_evidence(results: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(runs, summary)`` from the folder ``benchmarks/quick_tier_evidence.py`` wrote them to."""
+    results = Path(results)
+    runs = pd.read_csv(results / "quick_tier_evidence.csv", dtype={"correct": str})  # bits, not numbers
+    return runs, pd.read_csv(results / "quick_tier_evidence_summary.csv", dtype={"scope": str})
