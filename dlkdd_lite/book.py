@@ -44,6 +44,8 @@ def build_book(src: str | os.PathLike, out: str | os.PathLike) -> list[Path]:
         rows.append((_title(chapter), links))
     index = out / "index.html"
     write_text_atomic(index, _index(rows))
+    for page in (index, *pages):
+        page.chmod(0o644)  # pages to publish: readable by a web server, not only by their owner
     return [index, *pages]
 
 

@@ -127,6 +127,9 @@ def plot_teacher_inputs(table: pd.DataFrame, *, metric: str = "video_acc1", ax=N
     if rows.empty:
         raise ValueError(f"no rows for metric {metric!r} in the teacher-input table")
     rows = rows.assign(value=rows["value"].astype(float) * PERCENT)
+    seeds = rows.groupby("role")["seed"].nunique()
+    runs = int(seeds.get("student", seeds.max()))
+    teachers = "one run" if seeds.get("teacher", 1) == 1 else f"{seeds['teacher']} runs"
     order = [e for e in TEACHER_INPUT_ORDER if e in set(rows["enhancer"])]
     order += sorted(set(rows["enhancer"]) - set(order))
     if ax is None:
@@ -140,7 +143,7 @@ def plot_teacher_inputs(table: pd.DataFrame, *, metric: str = "video_acc1", ax=N
         xlabel="teacher's input",
         ylabel=f"test {metric_label(metric)}",
         ylim=(0, 100),
-        title="What the teacher sees: bars mean, error bars ± 1 std over seeds",
+        title=f"What the teacher sees: bars mean, error bars ± 1 std over {runs} seed(s)\n(a teacher is {teachers})",
     )
     ax.title.set_fontsize(9)
     ax.grid(axis="y", alpha=0.3)

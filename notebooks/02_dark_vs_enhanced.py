@@ -10,8 +10,8 @@
 # (Zero-DCE, notebook 02b); an interactive explorer; and the sample the dataset hands to the models: a
 # *dark* and an *enhanced* view of the same frames and crop.
 #
-# **Runtime.** About RUNTIME_02 on a 2-core CPU with AVX-512, worked solutions included (measured
-# 2026-12-01); a CPU without AVX-512 takes about 2.5 times as long.
+# **Runtime.** About 15 s, worked solutions included (measured 2026-12-01 on a 2-core CPU with AVX-512 that
+# other jobs were sharing, so an idle one is faster; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)

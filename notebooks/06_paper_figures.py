@@ -9,10 +9,11 @@
 # tables, all drawn from results files: re-running the notebook with results present only redraws, in
 # seconds. The paper's published numbers sit beside the kit's, labelled; they are never mixed.
 #
-# **Runtime.** On a 2-core CPU with AVX-512, worked solutions included (measured 2026-12-01): about
-# RUNTIME_06_FOUND when `make reproduce` has trained everything first (it runs this notebook after
-# `dlkdd reproduce`, which takes RUNTIME_REPRODUCE); from scratch, the notebook trains it all itself, taking
-# about as long as `dlkdd reproduce`. A CPU without AVX-512 takes about 2.5 times as long.
+# **Runtime.** Worked solutions included: about 11 s when `make reproduce` has trained everything first (it
+# runs this notebook after `dlkdd reproduce`, which took 10 minutes); from scratch the notebook trains it
+# all itself, taking about as long as `dlkdd reproduce` (measured 2026-12-01 on a 2-core CPU with AVX-512
+# that other jobs were sharing, so an idle one is faster; a CPU without AVX-512 takes about 2.5 times as
+# long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
