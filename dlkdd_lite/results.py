@@ -69,12 +69,15 @@ def final_metrics(run_dir: str | os.PathLike, split: str = "test") -> dict[str, 
 def summarize_runs(runs_dir: str | os.PathLike, split: str = "test") -> pd.DataFrame:
     """One row per finished run under ``runs_dir``: its config and final ``split`` metrics.
 
-    A run counts as finished when ``result.json`` exists (written after its last epoch).
+    A run counts as finished when ``result.json`` exists (written after its last epoch). Runs that do not
+    distil (teacher, baseline, two-stream) show no temperature or alpha.
     """
     rows = []
     for result in sorted(Path(runs_dir).glob("**/result.json")):
         run_dir = result.parent
         config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+        if config["role"] != "student":  # no distillation: its temperature and alpha were never used
+            config.update(temperature=None, alpha=None, teacher_ckpt=None)
         rows.append({"run": run_dir.name, **config, **final_metrics(run_dir, split)})
     if not rows:
         raise FileNotFoundError(f"no finished runs (result.json) under {runs_dir}")

@@ -84,3 +84,19 @@ def test_arms_trained_with_different_seeds_are_not_paired():
     runs = runs[~((runs["arm"] == "student") & (runs["seed"] == 3))]
     with pytest.raises(ValueError, match="different seeds"):
         summarise(runs, n_boot=10)
+
+
+def test_the_readme_and_the_committed_summary_show_the_committed_runs():
+    """README's tables = quick_tier_evidence.md = the summary recomputed from the per-run rows."""
+    from pathlib import Path
+
+    from dlkdd_lite.evidence import evidence_markdown, read_evidence
+
+    root = Path(__file__).resolve().parents[1]
+    results = root / "benchmarks" / "results"
+    runs, _ = read_evidence(results)
+    table = evidence_markdown(summarise(runs))
+    assert (results / "quick_tier_evidence.md").read_text(encoding="utf-8") == table
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- evidence:start -->")[1].split("<!-- evidence:end -->")[0]
+    assert block.strip() == table.strip()

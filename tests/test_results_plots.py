@@ -48,6 +48,7 @@ def test_metrics_writer_drops_epochs_after_a_resume_point(tmp_path):
 def test_summary_and_role_table(runs):
     summary = summarize_runs(runs)
     assert len(summary) == 7 and set(summary["role"]) == {"baseline", "student", "teacher"}
+    assert summary.loc[summary["role"] != "student", ["temperature", "alpha"]].isna().all().all()  # no KD used
     table = role_table(summary)
     assert list(table.index) == ["baseline", "student", "teacher"]
     assert table.loc["baseline", ("video_acc1", "mean")] == pytest.approx(60.0)
