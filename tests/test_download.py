@@ -281,8 +281,8 @@ def test_training_runs_unchanged_on_an_installed_dark48_layout(tmp_path, clip):
     make_zip(tmp_path / "Dark48.zip", members)
     root = tmp_path / "dark48"
     download_dataset("dark48", root, archives=[tmp_path / "Dark48.zip"], lists=str(tmp_path / "lists"), progress=False)
-    config = preset("dark48", arch="tiny3d", num_frames=4, short_side=None, crop_size=32, epochs=1, batch_size=16,
-                    eval_clips=1, num_workers=0, device="cpu", amp=False, cache=True)  # fmt: skip
+    config = preset("dark48", arch="tiny3d", pretrained=None, num_frames=4, short_side=None, crop_size=32, epochs=1,
+                    batch_size=16, eval_clips=1, num_workers=0, device="cpu", amp=False, cache=True)  # fmt: skip
     metrics = fit(config, root, tmp_path / "run", progress=False)
     assert 0.0 <= metrics["video_acc1"] <= 1.0
     predictions = (tmp_path / "run" / "predictions.csv").read_text().splitlines()
