@@ -9,8 +9,9 @@
 # temperature-softened softmax that distillation is built on. Notebooks 01 → 04 then walk the whole
 # pipeline on a small generated dataset that runs on a laptop CPU in minutes.
 #
-# **Runtime.** About 15 s, worked solutions included (measured 2026-12-01 on a 2-core CPU with AVX-512 that
-# other jobs were sharing, so an idle one is faster; a CPU without AVX-512 takes about 2.5 times as long).
+# **Runtime.** About 10 s, worked solutions included (measured 2026-12-01 on a 2-core CPU with AVX-512 that
+# other jobs were sharing, so an idle one may be faster; a CPU without AVX-512 takes about 2.5 times as
+# long).
 
 # %% [markdown]
 # ## The idea

@@ -9,9 +9,9 @@
 # The generator renders ARID v1.0's 11 actions as a figure moving in a room, then films it with a
 # simulated low-light camera (dim, uneven light; photon and read noise; 8-bit quantisation; H.264).
 #
-# **Runtime.** About 1 minute the first time, worked solutions included, most of it generating the videos;
-# later runs keep them (measured 2026-12-01 on a 2-core CPU with AVX-512 that other jobs were sharing, so an
-# idle one is faster; a CPU without AVX-512 takes about 2.5 times as long).
+# **Runtime.** About 45 s the first time, worked solutions included, most of it generating the videos; later
+# runs keep them (measured 2026-12-01 on a 2-core CPU with AVX-512 that other jobs were sharing, so an idle
+# one may be faster; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)

@@ -10,8 +10,9 @@
 # (Zero-DCE, notebook 02b); an interactive explorer; and the sample the dataset hands to the models: a
 # *dark* and an *enhanced* view of the same frames and crop.
 #
-# **Runtime.** About 15 s, worked solutions included (measured 2026-12-01 on a 2-core CPU with AVX-512 that
-# other jobs were sharing, so an idle one is faster; a CPU without AVX-512 takes about 2.5 times as long).
+# **Runtime.** About 10 s, worked solutions included (measured 2026-12-01 on a 2-core CPU with AVX-512 that
+# other jobs were sharing, so an idle one may be faster; a CPU without AVX-512 takes about 2.5 times as
+# long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
@@ -71,12 +72,13 @@ plt.show()
 for name, view in views.items():
     v = torch.from_numpy(view).float() / 255
     noise = (v[1:] - v[:-1]).std().item()  # frame-to-frame change: mostly sensor noise here
-    print(f"{name:>10}: mean {v.mean():.3f}, distinct levels {len(torch.unique(torch.from_numpy(view)))}, "
+    levels = len(torch.unique(torch.from_numpy(view[..., 1])))  # one channel: histeq has a table per channel
+    print(f"{name:>10}: mean {v.mean():.3f}, distinct green levels {levels}, "
           f"frame-to-frame std {noise:.3f}")
 
 # %% [markdown]
-# The enhanced views have no more distinct levels than the dark one (a lookup table can merge levels,
-# never create them), and their frame-to-frame noise grows with their brightness.
+# The enhanced views have no more distinct levels in a channel than the dark one (a lookup table can merge
+# levels, never create them), and their frame-to-frame noise grows with their brightness.
 #
 # ## What can a network learn away?
 # Gamma and histogram equalisation are *global curves*: every pixel with the same dark value gets the same

@@ -5,12 +5,13 @@
 # without them?
 #
 # **What you will see.** What soft targets look like and what the temperature does to them; the KD loss;
-# a baseline (no KD) and a DL-KDD student trained on the same dark clips for each seed; and a comparison
-# with the teacher that says how many seeds and test videos it rests on.
+# a baseline (no KD) and a DL-KDD student trained on the same dark clips for each seed; a comparison with
+# the teacher that says how many seeds and test videos it rests on; and the kit's committed evidence over
+# many seeds, with paired confidence intervals.
 #
-# **Runtime.** About 11.5 minutes with two seeds (four training runs), worked solutions included; each
-# further seed adds two runs (measured 2026-12-01 on a 2-core CPU with AVX-512 that other jobs were sharing,
-# so an idle one is faster; a CPU without AVX-512 takes about 2.5 times as long).
+# **Runtime.** About 3 minutes with one seed (two training runs), worked solutions included; each further
+# seed adds two runs (measured 2026-12-01 on a 2-core CPU with AVX-512 that other jobs were sharing, so an
+# idle one may be faster; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
@@ -210,8 +211,9 @@ check("kd_loss", globals());
 #   by seed, with the number of seeds and test videos they rest on.
 # - At inference the student costs exactly what the baseline costs.
 #
-# **Limits.** Few seeds and a small generated test set: the per-seed gaps printed above are the evidence,
-# and their spread says how much one run can mislead. The students all learn from one teacher (seed 0).
+# **Limits.** The runs trained here are one draw each; the kit's committed evidence above (many seeds, two
+# generated data sets, paired intervals) is what a claim can rest on, and it is evidence about generated
+# data, not ARID. The students all learn from one teacher (seed 0).
 #
 # **This notebook wrote** `RUNS_DIR/baseline_s*/`, `RUNS_DIR/student_s*/`, `RUNS_DIR/summary.csv`, and
 # `FIGURES_DIR/04_comparison.png` and `.pdf`. **Next:** 05_ablation varies the temperature and α.

@@ -12,7 +12,7 @@
 # **Runtime.** Worked solutions included: about 7 s when it loads the sweep `make reproduce` made
 # (`SWEEP_DIR`, as `make reproduce` runs it); about 2.5 minutes when it trains the default grid itself (14
 # students, two at a time) (measured 2026-12-01 on a 2-core CPU with AVX-512 that other jobs were sharing,
-# so an idle one is faster; a CPU without AVX-512 takes about 2.5 times as long).
+# so an idle one may be faster; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)

@@ -56,9 +56,8 @@ for alpha in (0.1, 0.5, 0.9):
 #   ranking of the other classes is information; and matching a smooth target regularises a small network
 #   trained on a few hundred clips, like label smoothing with a per-clip prior (exercise 2). Students of
 #   the same size as their teacher often beat it (Furlanello et al., 2018, "born-again" networks).
-# - **Noise.** With two seeds and a few dozen test videos (one video is the number of points printed
-#   above), one teacher run and one student run can swap places by chance; the teacher here is also a
-#   single seed.
+# - **Noise.** One teacher run and one student run can swap places by chance: a seed moves accuracy by a
+#   few points either way (the evidence's spread over seeds), and the teacher here is a single seed.
 
 # %% tags=["solution-4"]
 pure_kd = preset(TIER, role="student", teacher_ckpt=str(teacher_ckpt), temperature=TEMPERATURE, alpha=1.0, epochs=3)
