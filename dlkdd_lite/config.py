@@ -47,8 +47,8 @@ class RunConfig:
     crop_size: int = 28
     eval_clips: int = 3  # clips per video at evaluation; video accuracy averages their softmax
     eval_every: int = 3  # evaluate on the test split every this many epochs, and after the last
-    # The teacher's enhancer: Zero-DCE, as in DL-KDD. Gamma, a global brightness map, leaves the
-    # teacher no better than the baseline here (a network with normalisation undoes it; notebook 02).
+    # The teacher's enhancer: Zero-DCE, as in DL-KDD. Figure 3 of `dlkdd reproduce` compares teachers
+    # and their students per enhancer (none, gamma, histeq, zerodce); docs/ablations.md has the numbers.
     enhancer: str = "zerodce"
     gamma: float = 1.8
     enhancer_weights: str | None = None  # Zero-DCE weights; None: the kit's (enhance.enhancer_weights_file)

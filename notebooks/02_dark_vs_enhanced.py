@@ -186,7 +186,9 @@ check("gamma_lut", globals());
 # - The dataset hands the models a dark and an enhanced view of the same frames and crop.
 #
 # **Limits.** The correlations are one clip's; "a network can learn it away" is an argument about what
-# the input contains, not a measurement of accuracy (notebook 06 measures teachers per enhancer).
+# the input contains, not a measurement of accuracy. Measured on the quick tier's data (notebook 06,
+# figure 3), a gamma teacher does as well as the Zero-DCE one: a curve that adds no information can still
+# make a small network's training easier.
 #
 # **This notebook wrote** `FIGURES_DIR/02_dark_vs_enhanced.png` and `.pdf`. **Next:** 02b_zerodce trains
 # the learned enhancer, then 03_teacher trains a model on the enhanced view.

@@ -25,8 +25,9 @@ SEED = 0
 # ## The teacher's configuration
 # One parameter switches tiers: the preset holds the architecture, clip size, optimiser, epochs and the
 # teacher's enhancer. DL-KDD's teacher sees Zero-DCE clips (notebook 02b; notebook 02 says why a global
-# curve such as gamma adds little that a network could not learn itself). The line below says what this
-# tier's teacher sees; notebook 06 (figure 3) trains one teacher per enhancer and compares them.
+# curve such as gamma adds no information a network could not work out itself, though it may still ease
+# training). The line below says what this tier's teacher sees; notebook 06 (figure 3) trains one teacher
+# per enhancer and compares them: on this data gamma does about as well.
 
 # %%
 from pathlib import Path
