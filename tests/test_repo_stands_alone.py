@@ -19,7 +19,7 @@ TEXT_GLOBS = ("README.md", "docs/**/*.md", "dlkdd_lite/**/*.json", "dlkdd_lite/*
 # A line may hold a deliberately escaping path (an archive member that must be refused) if it says so.
 DELIBERATE = "outside-path: deliberate"
 # The team's workshop folder beside the checkout, however it is spelled.
-WORKSHOP = re.compile(r"(\.\./)+shared\b|\bshared/(arid_splits|datasets\.md|STYLE\.md|hooks)\b|[/]work/")
+WORKSHOP = re.compile(r"(\.\./)+shared\b|\bshared[/](arid_splits|datasets\.md|STYLE\.md|hooks)\b|[/]work/")
 UP = "." + "./"  # spelled so that this file does not hold what it looks for
 FILE_CHAIN = re.compile(r"__file__\)(?:\.resolve\(\))?((?:\.parent\b)*)(?:\.parents\[(\d+)\])?")
 
