@@ -1,7 +1,7 @@
 """The repository stands alone: no code, test, doc or shipped data names a folder outside the checkout.
 
 A user clones this repository and nothing else. A test that climbs from its own file past the repository's
-root (``parents[2]`` from ``tests/``) or reads a ``../``-prefixed path, or a doc that cites a folder beside
+root (two levels up from ``tests/``) or reads a ``../``-prefixed path, or a doc that cites a folder beside
 the team's checkout, works only on the machines that happen to have that folder; these checks fail on any
 such reference, so it cannot come back.
 """
@@ -76,12 +76,13 @@ def test_no_doc_or_shipped_data_cites_a_folder_outside_the_repository():
 
 # The examples are assembled from pieces so that this file does not hold the escapes it looks for.
 FILE = "Path(__file__" + ")"
+TWO_UP = ".resolve().parents[" + "2]"
 
 
 @pytest.mark.parametrize("folder, line", [
-    ("tests", "OFFICIAL = " + FILE + '.resolve().parents[2] / "lists"'),
+    ("tests", "OFFICIAL = " + FILE + TWO_UP + ' / "lists"'),
     ("tests", "OFFICIAL = " + FILE + '.parent.parent.parent / "lists"'),
-    ("dlkdd_lite", "ROOT = " + FILE + ".resolve().parents[2]"),
+    ("dlkdd_lite", "ROOT = " + FILE + TWO_UP),
     ("tests", 'lists = "' + UP + 'lists/ARID_v1"'),
     ("notebooks", 'lists = "' + UP + UP + 'lists/ARID_v1"'),
     ("tests", 'source = "see ' + UP + "sha" + 'red/datasets.md"'),
