@@ -47,10 +47,10 @@ def arms(base: RunConfig, seed: int, work: Path) -> dict[str, RunConfig]:
     return {
         "teacher": run(role="teacher"),
         "baseline": run(role="baseline"),
-        "dark_teacher": run(role="teacher", enhancer="none"),
-        "label_smoothing": run(role="baseline", label_smoothing=base.alpha),
         "student": run(role="student", teacher_ckpt=ckpt("teacher")),
+        "dark_teacher": run(role="teacher", enhancer="none"),
         "dark_student": run(role="student", enhancer="none", teacher_ckpt=ckpt("dark_teacher")),
+        "label_smoothing": run(role="baseline", label_smoothing=base.alpha),
     }
 
 
@@ -63,11 +63,11 @@ def train_all(data: Path, work: Path, seeds, base: RunConfig, jobs: int) -> None
     run_fits(then, data, jobs=jobs, desc=f"{data.name}: students")
 
 
-def collect(work: Path, data_seed: int, seeds) -> list[dict]:
+def collect(work: Path, data_seed: int, seeds, base: RunConfig) -> list[dict]:
     """One row per run: accuracy and 0/1 per test video (videos in ``video_id`` order)."""
     rows = []
     for seed in seeds:
-        for arm in ("teacher", "baseline", "student", "dark_teacher", "dark_student", "label_smoothing"):
+        for arm in arms(base, seed, work):
             run = work / f"{arm}_s{seed}"
             predictions = pd.read_csv(run / "predictions.csv").sort_values("video_id")
             result = json.loads((run / "result.json").read_text(encoding="utf-8"))
@@ -110,7 +110,7 @@ def main() -> None:
         data = work / f"data_s{data_seed}"
         generate_dataset(data, seed=data_seed, **json.loads(args.synth))
         train_all(data, work / f"runs_s{data_seed}", args.seeds, base, args.jobs)
-        rows += collect(work / f"runs_s{data_seed}", data_seed, args.seeds)
+        rows += collect(work / f"runs_s{data_seed}", data_seed, args.seeds, base)
     info = run_info(torch.device("cpu"), cpu_flags=cpu_flags(), jobs=args.jobs, epochs=args.epochs,
                     hours=round((time.perf_counter() - start) / 3600, 3), notes=args.notes)  # fmt: skip
     runs = pd.DataFrame([{**info, **row} for row in rows])

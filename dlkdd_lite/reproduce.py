@@ -97,25 +97,24 @@ class Reproduction:
         self.plan, self.data, self.out, self.progress = plan, Path(data_root), Path(out), progress
 
     # -- steps ------------------------------------------------------------------------------------
-    def zerodce_weights(self) -> Path | None:
+    def zerodce_weights(self) -> str | None:
         """Zero-DCE trained on the data (``plan.zerodce_steps``), or None for the kit's shipped weights."""
         from dlkdd_lite.device import resolve_device
         from dlkdd_lite.splits import find_split_file
         from dlkdd_lite.zerodce_train import dark_frames, train_zerodce
 
-        out = self.out / "zerodce"
         if self.plan.zerodce_steps is None:
             return None
+        out = self.out / "zerodce"
         if not (out / "done.json").exists():
             frames = dark_frames(self.data, find_split_file(self.data, self.plan.base.split, "train"), 512)
             train_zerodce(frames, out, steps=self.plan.zerodce_steps, device=resolve_device(self.plan.base.device),
                           progress=self.progress)  # fmt: skip
             write_text_atomic(out / "done.json", json.dumps({"steps": self.plan.zerodce_steps}) + "\n")
-        return (out / "zerodce.pt").resolve()
+        return str((out / "zerodce.pt").resolve())
 
     def teacher_config(self, enhancer: str) -> RunConfig:
         weights = self.zerodce_weights() if enhancer == "zerodce" else None
-        weights = None if weights is None else str(weights)
         base = self.plan.base
         config = dataclasses.replace(base, role="teacher", enhancer=enhancer, enhancer_weights=weights, seed=0)
         if enhancer == "zerodce":  # costly: each video enhanced once, on disk, shared by all runs and processes
@@ -210,7 +209,7 @@ class Reproduction:
         if not path.exists():
             base = self.plan.base
             weights = self.zerodce_weights() if self.plan.main_enhancer == "zerodce" else None
-            weights = enhancer_weights_file(self.plan.main_enhancer, None if weights is None else str(weights))
+            weights = enhancer_weights_file(self.plan.main_enhancer, weights)
             table = inference_costs(base.arch, base.num_classes, base.num_frames, base.crop_size,
                                     self.plan.main_enhancer, enhancer_weights=weights)  # fmt: skip
             write_text_atomic(path, table.to_csv(index=False))
