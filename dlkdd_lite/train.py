@@ -235,10 +235,8 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
         train_metrics["seconds"] = time.perf_counter() - start
         train_metrics["lr"] = optimizer.param_groups[0]["lr"]
         evaluated = (epoch + 1) % config.eval_every == 0 or epoch + 1 == config.epochs
-        if evaluated:
+        if evaluated:  # draws nothing from torch's RNG, so eval_every does not change the dropout masks
             metrics, predictions = _evaluate(net, test_loader, test_set, config, world, progress)
-        else:  # the draws an evaluation makes, so that eval_every does not change the dropout masks
-            _evaluation_draws()
         rng = world.gather(rng_state(device))
         if world.is_main:
             writer.write(epoch, "train", train_metrics)
@@ -247,7 +245,7 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
             save_checkpoint(out / CHECKPOINT, {
                 "config": config.to_dict(), "model": net.state_dict(), "optimizer": optimizer.state_dict(),
                 "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(), "epoch": epoch,
-                "rng": rng[0]["cpu"], "rng_ranks": rng,
+                "rng_ranks": rng,
             })  # fmt: skip
             shown = {f"test {k}": f"{metrics[k]:.3f}" for k in ("clip_acc1", "video_acc1") if k in metrics}
             epochs.set_postfix({"loss": f"{train_metrics['loss']:.3f}", **shown})
@@ -264,25 +262,17 @@ def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: boo
 
 
 def _restore_rng(state: dict, config: RunConfig, world: World) -> None:
-    ranks = state.get("rng_ranks")
-    if ranks is not None and len(ranks) == world.size:
+    ranks = state["rng_ranks"]
+    if len(ranks) == world.size:
         set_rng_state(ranks[world.rank], world.device)
-    elif world.rank == 0:  # a checkpoint from before rng_ranks, or from another number of processes
-        set_rng_state({"cpu": state["rng"]}, world.device)
+    elif world.rank == 0:  # resumed with another number of processes: rank 0 continues its own draws
+        set_rng_state(ranks[0], world.device)
     else:
         torch.manual_seed(rank_seed(config.seed + state["epoch"] + 1, world.rank))
 
 
-def _evaluation_draws() -> None:
-    # Earlier versions' evaluation loader drew its workers' seed from torch's global RNG twice a
-    # pass (tqdm.auto makes an iterator of its own); drawing as often keeps their dropout masks.
-    for _ in range(2):
-        torch.empty((), dtype=torch.int64).random_()
-
-
 def _evaluate(net, loader, test_set, config: RunConfig, world: World, progress: bool):
     world.sync_buffers(net)
-    _evaluation_draws()
     metrics, predictions = evaluate(
         net, loader, view=config.input_view, device=world.device, amp=config.amp, progress=progress,
         memory_format=_memory_format(config), gather=world.gather,
