@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dlkdd_lite.atomic import atomic_path
-from dlkdd_lite.device import cpu_allocator_tuned
+from dlkdd_lite.runtime.atomic import atomic_path
+from dlkdd_lite.runtime.device import cpu_allocator_tuned
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -90,7 +90,7 @@ def start_torch(args: argparse.Namespace):
     """Resolve ``--device``, set the CPU threads and cuDNN autotuning; returns ``(device, amp)``."""
     import torch
 
-    from dlkdd_lite.device import resolve_device, tune_cpu_allocator
+    from dlkdd_lite.runtime.device import resolve_device, tune_cpu_allocator
 
     device = resolve_device(args.device)
     torch.set_num_threads(args.threads)

@@ -2,7 +2,7 @@
 
 On the same files and the same frame indices, three readers return uint8 (T, H, W, C) frames:
 
-- ``kit``: ``dlkdd_lite.video.read_clip(path, indices)`` (decord, one decoding thread);
+- ``kit``: ``dlkdd_lite.data.video.read_clip(path, indices)`` (decord, one decoding thread);
 - ``decord``: ``decord.VideoReader(path, num_threads=1).get_batch(indices).asnumpy()``, the same
   call without the kit's checks; target: kit >= 0.95x its speed. ``decord_auto`` (decord's own
   thread count) is reported beside it;
@@ -35,13 +35,13 @@ import torch
 from common import ROOT, add_run_arguments, interleaved_medians, run_info, save_rows, verdict
 from tqdm.auto import tqdm
 
-from dlkdd_lite.decode_cache import decode_size, resize_short_side
-from dlkdd_lite.device import resolve_device
-from dlkdd_lite.encode import write_video
-from dlkdd_lite.sampling import sample_frame_indices
-from dlkdd_lite.synth import generate_dataset
-from dlkdd_lite.synth_arid import arid_sized_frames
-from dlkdd_lite.video import read_clip, video_num_frames
+from dlkdd_lite.data.decode_cache import decode_size, resize_short_side
+from dlkdd_lite.data.encode import write_video
+from dlkdd_lite.data.sampling import sample_frame_indices
+from dlkdd_lite.data.synth.arid import arid_sized_frames
+from dlkdd_lite.data.synth.generate import generate_dataset
+from dlkdd_lite.data.video import read_clip, video_num_frames
+from dlkdd_lite.runtime.device import resolve_device
 
 TARGET = 0.95
 

@@ -58,9 +58,9 @@ ALLOWANCE = {"train_step": 40, "pipeline": 80, "kd": 20, "inference": 30, "torch
 def make_data(s: dict, work: Path) -> dict[str, Path]:
     """ARID-sized clips written as an ARID archive, installed with ``dlkdd download``'s code and prepared at
     short side 128, as a user's ARID would be: ``{"original": root, "prepared": root}``."""
-    from dlkdd_lite.download import download_dataset
-    from dlkdd_lite.prepare import prepare_dataset
-    from dlkdd_lite.synth_arid import write_arid_archive
+    from dlkdd_lite.data.acquire.download import download_dataset
+    from dlkdd_lite.data.acquire.prepare import prepare_dataset
+    from dlkdd_lite.data.synth.arid import write_arid_archive
 
     workers = s["data_workers"] or os.cpu_count() or 1
     archive = write_arid_archive(work / "ARID_v1", classes=s["classes"], train_per_class=s["train_per_class"],
@@ -76,7 +76,7 @@ def make_data(s: dict, work: Path) -> dict[str, Path]:
 def repeat_train_list(root: Path, times: int) -> None:
     """List each training clip ``times`` times: epochs long enough to keep 8 loader workers busy, without
     encoding hundreds of clips. Each listing is a sample of its own (random start and crop, decoded afresh)."""
-    from dlkdd_lite.splits import find_split_file, read_split_file, write_split_file
+    from dlkdd_lite.data.splits import find_split_file, read_split_file, write_split_file
 
     path = find_split_file(root, 1, "train")
     write_split_file(path, [(e.label, e.relpath) for e in read_split_file(path)] * times)

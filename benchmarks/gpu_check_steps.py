@@ -21,8 +21,8 @@ from common import ROOT, interleaved_medians
 from kd_overhead import bench_tier
 from step_options import build_steps
 
-from dlkdd_lite.cost import inference_costs
-from dlkdd_lite.device import amp_dtype
+from dlkdd_lite.experiments.cost import inference_costs
+from dlkdd_lite.runtime.device import amp_dtype
 
 # name -> (step_options option, autocast on): the plain step in fp32 and in mixed precision, then the options.
 TRAIN_VARIANTS = {"fp32": ("eager", False), "amp": ("eager", True), "amp+channels_last": ("channels_last", True)}

@@ -1,6 +1,6 @@
 """Inference-cost benchmark: the deployed student vs the alternatives DL-KDD argues against.
 
-For each tier and enhancer, ``dlkdd_lite.cost.inference_costs`` compares three deployments that all
+For each tier and enhancer, ``dlkdd_lite.experiments.cost.inference_costs`` compares three deployments that all
 start from uint8 dark frames and end with logits: ``student`` (one backbone on the dark clip),
 ``enhance+classify`` (the enhancer, then one backbone) and ``two-stream`` (the enhancer, then a
 dark and an enhanced backbone, logits averaged). Reported: parameters, GFLOPs per clip (torch's
@@ -23,7 +23,7 @@ import pandas as pd
 import torch
 from common import add_run_arguments, run_info, save_rows, start_torch
 
-from dlkdd_lite.cost import inference_costs
+from dlkdd_lite.experiments.cost import inference_costs
 
 TIERS = {
     "quick": dict(arch="tiny3d", frames=8, crop=56, batch=32, cpu_batch=32, repeats=10),

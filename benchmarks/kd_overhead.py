@@ -21,9 +21,9 @@ import argparse
 import torch
 from common import add_run_arguments, interleaved_medians, run_info, save_rows, start_torch, tier_label, verdict
 
-from dlkdd_lite.device import autocast, grad_scaler
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.models import build_model
+from dlkdd_lite.runtime.device import autocast, grad_scaler
 
 TARGET = 1.4
 TIERS = {

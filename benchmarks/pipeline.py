@@ -37,13 +37,14 @@ from common import ROOT, add_run_arguments, run_info, save_rows, start_torch, sy
 from torch.utils.data import DataLoader, RandomSampler
 from tqdm.auto import tqdm
 
-from dlkdd_lite.datasets import DarkVideoDataset, batch_loader
-from dlkdd_lite.decode_cache import clear_decode_cache
-from dlkdd_lite.device import autocast, grad_scaler
+from dlkdd_lite.data.dataset import DarkVideoDataset
+from dlkdd_lite.data.decode_cache import clear_decode_cache
+from dlkdd_lite.data.loader import batch_loader
+from dlkdd_lite.data.splits import find_split_file
+from dlkdd_lite.data.synth.generate import generate_dataset
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.models import build_model
-from dlkdd_lite.splits import find_split_file
-from dlkdd_lite.synth import generate_dataset
+from dlkdd_lite.runtime.device import autocast, grad_scaler
 
 TARGET = 0.9
 TIERS = {
@@ -142,7 +143,8 @@ def main() -> None:
     start = time.perf_counter()
     dataset = DarkVideoDataset(data, find_split_file(data, 1, "train"), train=True, num_frames=settings["frames"],
                                crop_size=settings["crop"], short_side=settings["short_side"],
-                               views=ROLE_VIEWS[args.role], cache=not args.no_cache)  # fmt: skip
+                               views=ROLE_VIEWS[args.role], cache=not args.no_cache, enhancer="gamma",
+                               enhanced_cache=None)  # fmt: skip
     fill_s = time.perf_counter() - start
     workers = settings["workers"]
     if workers == 0 and device.type == "cpu":  # as fit() does: batches written into two reused buffers

@@ -32,12 +32,12 @@ import pandas as pd
 from common import RESULTS, ROOT, run_info
 from seed_spread import parse_seeds
 
-from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.config import RunConfig
-from dlkdd_lite.evidence import correct_bits, evidence_markdown, summarise
-from dlkdd_lite.plots_evidence import plot_evidence
-from dlkdd_lite.pool import run_fits
-from dlkdd_lite.synth import generate_dataset
+from dlkdd_lite.data.synth.generate import generate_dataset
+from dlkdd_lite.experiments.evidence import correct_bits, evidence_markdown, summarise
+from dlkdd_lite.runtime.atomic import write_text_atomic
+from dlkdd_lite.runtime.pool import run_fits
+from dlkdd_lite.viz.evidence import plot_evidence
 
 
 def arms(base: RunConfig, seed: int, work: Path) -> dict[str, RunConfig]:

@@ -19,8 +19,8 @@ from common import ROOT, add_run_arguments, run_info, save_rows, start_torch
 from tqdm.auto import tqdm
 
 from dlkdd_lite.config import RunConfig
-from dlkdd_lite.sweep import parse_values
-from dlkdd_lite.synth import generate_dataset
+from dlkdd_lite.data.synth.generate import generate_dataset
+from dlkdd_lite.experiments.sweep import parse_values
 from dlkdd_lite.train import fit
 
 

@@ -26,13 +26,13 @@ import numpy as np
 import torch
 from common import save_rows
 
+from dlkdd_lite.data.splits import find_split_file, read_split_file, resolve_video
+from dlkdd_lite.data.synth.generate import generate_dataset
+from dlkdd_lite.data.video import read_clip
+from dlkdd_lite.enhance.quality import quality_stats
+from dlkdd_lite.enhance.zerodce import DCENet, zerodce_enhance
+from dlkdd_lite.enhance.zerodce_train import dark_frames, train_zerodce
 from dlkdd_lite.models import build_model
-from dlkdd_lite.quality import quality_stats
-from dlkdd_lite.splits import find_split_file, read_split_file, resolve_video
-from dlkdd_lite.synth import generate_dataset
-from dlkdd_lite.video import read_clip
-from dlkdd_lite.zerodce import DCENet, zerodce_enhance
-from dlkdd_lite.zerodce_train import dark_frames, train_zerodce
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from dlkdd_lite.atomic import save_atomic
 from dlkdd_lite.config import RunConfig
 from dlkdd_lite.models import build_model
+from dlkdd_lite.runtime.atomic import save_atomic
 
 
 def save_checkpoint(path: str | os.PathLike, state: dict) -> None:

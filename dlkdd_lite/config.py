@@ -14,9 +14,19 @@ from pathlib import Path
 
 ROLES = ("teacher", "student", "baseline", "twostream")
 ARCHS = ("tiny3d", "r3d_18", "mc3_18", "r2plus1d_18")
-NORMS = ("imagenet", "arid", "arid1.5", "none")  # statistics in datasets.NORM_STATS
+# Per-channel RGB (mean, std) in [0, 1], chosen explicitly by RunConfig.norm. ARID v1.0's and V1.5's are
+# published by ARID's authors (github.com/xuyu0010/ARID_v1, network/config.py; V1.5's unconfirmed, see
+# dlkdd_lite/resources/datasets.json).
+NORM_STATS = {
+    "imagenet": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
+    "arid": ((0.079612, 0.073888, 0.072454), (0.100459, 0.09705, 0.089911)),
+    "arid1.5": ((0.0513, 0.0454, 0.0437), (0.0790, 0.0749, 0.0695)),
+    "none": ((0.0, 0.0, 0.0), (1.0, 1.0, 1.0)),
+}
+NORMS = tuple(NORM_STATS)
 OPTIMIZERS = ("adamw", "sgd")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+SAMPLINGS = ("dense", "segment")  # data.sampling.sample_frame_indices
 ENHANCERS = ("none", "gamma", "histeq", "zerodce")  # see enhance.build_enhancer
 
 # What each role trains on and against (DL-KDD, Chang et al. 2024):
@@ -52,7 +62,10 @@ class RunConfig:
     enhancer: str = "zerodce"
     gamma: float = 1.8
     enhancer_weights: str | None = None  # Zero-DCE weights; None: the kit's (enhance.enhancer_weights_file)
-    enhanced_cache: str | None = None  # folder keeping enhanced videos on disk (expensive enhancers)
+    # Whole decoded and enhanced videos kept on disk between processes (data/video_store.py): "auto" = the
+    # user's cache folder (~/.cache/dlkdd_lite, or $DLKDD_CACHE) when the videos are kept in memory
+    # (cache=True); a folder = that folder, always; None = nothing on disk.
+    enhanced_cache: str | None = "auto"
     norm: str = "imagenet"
     # distillation (student only; ignored otherwise)
     teacher_ckpt: str | None = None
@@ -88,9 +101,7 @@ class RunConfig:
         check(self.norm in NORMS, f"unknown normalisation {self.norm!r}; expected one of {NORMS}")
         check(self.optimizer in OPTIMIZERS, f"unknown optimizer {self.optimizer!r}; expected one of {OPTIMIZERS}")
         check(self.device in DEVICES, f"unknown device {self.device!r}; expected one of {DEVICES}")
-        check(
-            self.sampling in ("dense", "segment"), f"unknown sampling {self.sampling!r}; expected 'dense' or 'segment'"
-        )
+        check(self.sampling in SAMPLINGS, f"unknown sampling {self.sampling!r}; expected one of {SAMPLINGS}")
         check(self.enhancer in ENHANCERS, f"unknown enhancer {self.enhancer!r}; expected one of {ENHANCERS}")
         check(
             math.isfinite(self.temperature) and self.temperature > 0, f"temperature must be > 0, got {self.temperature}"
@@ -121,6 +132,11 @@ class RunConfig:
         """Which view the trained model sees: ``"enhanced"``, ``"dark"`` or ``"both"`` (twostream)."""
         return ROLE_INPUT[self.role]
 
+    def views(self, train: bool) -> tuple[str, ...]:
+        """The views a run needs: what its model sees, plus the teacher's enhanced view in a student's training."""
+        seen = ("dark", "enhanced") if self.input_view == "both" else (self.input_view,)
+        return ("dark", "enhanced") if train and self.role == "student" else seen
+
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
@@ -133,7 +149,7 @@ class RunConfig:
         return cls(**data)
 
     def save(self, path: str | Path) -> None:
-        from dlkdd_lite.atomic import write_text_atomic
+        from dlkdd_lite.runtime.atomic import write_text_atomic
 
         write_text_atomic(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
 

@@ -14,8 +14,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader
 
-from dlkdd_lite.device import autocast
-from dlkdd_lite.progress import tqdm
+from dlkdd_lite.runtime.device import autocast
+from dlkdd_lite.runtime.progress import tqdm
 
 VIEWS = ("dark", "enhanced", "both")
 

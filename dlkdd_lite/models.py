@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from dlkdd_lite.config import ARCHS
-from dlkdd_lite.weights import resolve_pretrained
+from dlkdd_lite.data.acquire.weights import resolve_pretrained
 
 
 class TinyC3D(nn.Module):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dlkdd_lite.atomic import write_text_atomic
+from dlkdd_lite.runtime.atomic import write_text_atomic
 
 METRIC_COLUMNS = ("run", "role", "seed", "epoch", "split", "metric", "value")
 

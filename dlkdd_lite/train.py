@@ -16,19 +16,19 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader
 
-from dlkdd_lite.atomic import write_text_atomic
 from dlkdd_lite.checkpoint import build_run_model, load_checkpoint, load_model, save_checkpoint
 from dlkdd_lite.config import RunConfig
-from dlkdd_lite.datasets import DarkVideoDataset, batch_loader
-from dlkdd_lite.device import autocast, cuda_tuning, grad_scaler, rng_state, set_rng_state, tune_cpu_allocator
+from dlkdd_lite.data.acquire.weights import resolve_pretrained
+from dlkdd_lite.data.dataset import DarkVideoDataset
+from dlkdd_lite.data.loader import batch_loader
 from dlkdd_lite.distill import ce_step, freeze, kd_step
-from dlkdd_lite.distributed import EpochSampler, EpochView, World, join_world, rank_seed
 from dlkdd_lite.evaluate import evaluate
-from dlkdd_lite.progress import tqdm  # in a notebook: one line per run
 from dlkdd_lite.results import MetricsWriter, final_metrics, write_predictions
-from dlkdd_lite.splits import find_split_file
-from dlkdd_lite.teacher_memo import TeacherMemo, checkpoint_identity
-from dlkdd_lite.weights import resolve_pretrained
+from dlkdd_lite.runtime.atomic import write_text_atomic
+from dlkdd_lite.runtime.device import autocast, cuda_tuning, grad_scaler, rng_state, set_rng_state, tune_cpu_allocator
+from dlkdd_lite.runtime.distributed import EpochSampler, EpochView, World, join_world, rank_seed
+from dlkdd_lite.runtime.progress import tqdm  # in a notebook: one line per run
+from dlkdd_lite.runtime.teacher_memo import TeacherMemo, checkpoint_identity
 
 CHECKPOINT = "checkpoint.pt"
 # Settings that change how fast a run goes, not what it computes (beyond the last bits of floating
@@ -39,30 +39,16 @@ MACHINERY = (
 )  # fmt: skip
 
 
-def role_views(config: RunConfig, train: bool) -> tuple[str, ...]:
-    """The views a role's run needs: what its model sees, plus the teacher's enhanced view in training."""
-    seen = ("dark", "enhanced") if config.input_view == "both" else (config.input_view,)
-    return ("dark", "enhanced") if train and config.role == "student" else seen
-
-
 def build_datasets(
     config: RunConfig, data_root: str | os.PathLike, *, views: tuple[str, ...] | None = None, progress: bool = True
-):
-    """``(train, test)`` datasets of ``data_root``'s official split ``config.split``.
+) -> tuple[DarkVideoDataset, DarkVideoDataset]:
+    """``(train, test)`` datasets of ``data_root``'s official split ``config.split`` (``DarkVideoDataset.from_config``).
 
-    Each holds only the views ``config``'s role needs (``role_views``); pass ``views`` to choose
+    Each holds only the views ``config``'s role needs (``config.views``); pass ``views`` to choose
     others, e.g. ``("dark",)`` to evaluate a teacher on dark clips.
     """
-    common = dict(
-        num_frames=config.num_frames, frame_stride=config.frame_stride, sampling=config.sampling,
-        crop_size=config.crop_size, short_side=config.short_side, enhancer=config.enhancer,
-        enhancer_weights=config.enhancer_weights, enhanced_cache=config.enhanced_cache,
-        gamma=config.gamma, norm=config.norm, cache=config.cache, seed=config.seed, progress=progress,
-    )  # fmt: skip
-    split = lambda subset: find_split_file(data_root, config.split, subset)  # noqa: E731
-    train = DarkVideoDataset(data_root, split("train"), train=True, views=views or role_views(config, True), **common)
-    test = DarkVideoDataset(data_root, split("test"), train=False, num_clips=config.eval_clips,
-                            views=views or role_views(config, False), **common)  # fmt: skip
+    train = DarkVideoDataset.from_config(config, data_root, "train", views=views, progress=progress)
+    test = DarkVideoDataset.from_config(config, data_root, "test", views=views, progress=progress)
     if len(train.classes) != config.num_classes:  # else a device-side assert deep inside the loss
         raise ValueError(
             f"{data_root} has {len(train.classes)} classes but the run has num_classes={config.num_classes}; "

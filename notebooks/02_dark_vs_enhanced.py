@@ -15,10 +15,10 @@
 # long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"      # figures, PNG + PDF
-GAMMA = 1.8                     # DarkLight's default gamma (Chen et al., 2021)
+DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"  # figures, PNG + PDF
+GAMMA = 1.8  # DarkLight's default gamma (Chen et al., 2021)
 CLASSES = ["Walk", "Run", "Drink", "Pour"]
 
 # %%
@@ -27,10 +27,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import torch
 
-from dlkdd_lite.enhance import gamma_correct, histogram_equalize
-from dlkdd_lite.plots import save_figure
-from dlkdd_lite.video import read_clip
-from dlkdd_lite.viz import channel_histograms, frame_grid, plot_level_mapping
+from dlkdd_lite.data.video import read_clip
+from dlkdd_lite.enhance.enhancers import gamma_correct, histogram_equalize
+from dlkdd_lite.viz.frames import channel_histograms, frame_grid, plot_level_mapping
+from dlkdd_lite.viz.plots import save_figure
 
 root = Path(DATA_DIR)
 clips = {name: torch.from_numpy(read_clip(root / name / f"{name}_1_1.mp4")) for name in CLASSES}
@@ -45,8 +45,11 @@ fig, ax = plt.subplots(figsize=(4.5, 3.2))
 for g in (1.0, GAMMA, 2.5, 4.0):
     ax.plot(x, gamma_correct(x, g), label=f"gamma {g}")
 ax.axvspan(0, 0.15, color="grey", alpha=0.2, label="where dark video lives")
-ax.set(xlabel="dark pixel value (fraction of full scale)", ylabel="enhanced value (fraction of full scale)",
-       title="gamma correction: out = in^(1/gamma)")
+ax.set(
+    xlabel="dark pixel value (fraction of full scale)",
+    ylabel="enhanced value (fraction of full scale)",
+    title="gamma correction: out = in^(1/gamma)",
+)
 ax.legend(fontsize=8)
 plt.show()
 
@@ -55,8 +58,11 @@ plt.show()
 
 # %%
 clip = clips[CLASSES[0]]
-views = {"dark": clip.numpy(), f"gamma {GAMMA}": gamma_correct(clip, GAMMA).numpy(),
-         "histeq": histogram_equalize(clip).numpy()}
+views = {
+    "dark": clip.numpy(),
+    f"gamma {GAMMA}": gamma_correct(clip, GAMMA).numpy(),
+    "histeq": histogram_equalize(clip).numpy(),
+}
 fig = frame_grid(views, title=f"{CLASSES[0]}: dark, gamma-corrected and histogram-equalised")
 save_figure(fig, Path(FIGURES_DIR) / "02_dark_vs_enhanced")
 plt.show()
@@ -73,8 +79,7 @@ for name, view in views.items():
     v = torch.from_numpy(view).float() / 255
     noise = (v[1:] - v[:-1]).std().item()  # frame-to-frame change: mostly sensor noise here
     levels = len(torch.unique(torch.from_numpy(view[..., 1])))  # one channel: histeq has a table per channel
-    print(f"{name:>10}: mean {v.mean():.3f}, distinct green levels {levels}, "
-          f"frame-to-frame std {noise:.3f}")
+    print(f"{name:>10}: mean {v.mean():.3f}, distinct green levels {levels}, frame-to-frame std {noise:.3f}")
 
 # %% [markdown]
 # The enhanced views have no more distinct levels in a channel than the dark one (a lookup table can merge
@@ -95,6 +100,7 @@ plt.show()
 # any brightness *gain* completely, and what remains of gamma is one fixed, smooth, monotone function of
 # the pixel value, which a first layer can approximate. One way to see it: standardise each view (zero
 # mean, unit standard deviation) and correlate it with the standardised dark clip, pixel by pixel.
+
 
 # %%
 def standardise(view) -> torch.Tensor:
@@ -124,7 +130,7 @@ for name, view in comparisons.items():
 # draws a static grid instead.
 
 # %%
-from dlkdd_lite.widgets import gamma_explorer
+from dlkdd_lite.viz.widgets import gamma_explorer
 
 gamma_explorer(clips[CLASSES[1]].numpy())
 
@@ -135,12 +141,19 @@ gamma_explorer(clips[CLASSES[1]].numpy())
 
 # %%
 from dlkdd_lite.config import RunConfig
-from dlkdd_lite.datasets import DarkVideoDataset
+from dlkdd_lite.data.dataset import DarkVideoDataset
 
 clip_shape = RunConfig()  # the quick tier's clip length and crop
-dataset = DarkVideoDataset(root, root / "splits" / "ARID_split1_train.txt", train=True, enhancer="gamma",
-                           gamma=GAMMA, num_frames=clip_shape.num_frames, crop_size=clip_shape.crop_size,
-                           cache=False)  # decode only the clip asked for (training decodes every video once)
+dataset = DarkVideoDataset(
+    root,
+    root / "splits" / "ARID_split1_train.txt",
+    train=True,
+    enhancer="gamma",
+    gamma=GAMMA,
+    num_frames=clip_shape.num_frames,
+    crop_size=clip_shape.crop_size,
+    cache=False,
+)  # decode only the clip asked for (training decodes every video once)
 sample = dataset[0]
 {key: (tuple(v.shape), v.dtype) if torch.is_tensor(v) else v for key, v in sample.items()}
 
@@ -158,9 +171,9 @@ sample = dataset[0]
 # your code here
 
 # %% tags=["check-1"]
-from dlkdd_lite.checks import check
+from dlkdd_lite.tutorial.checks import check
 
-check("gamma_lut", globals());
+check("gamma_lut", globals())
 
 # %% [markdown]
 # **Exercise 2 · How much gamma?** Which gamma brings the mean pixel of the dark `Walk` clip to about 0.4?

@@ -16,11 +16,11 @@
 # takes about 2.5 times as long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"      # figures, PNG + PDF
-ZERODCE_STEPS = 300             # optimisation steps on 32x32 patches
-ZERODCE_FRAMES = 512            # random dark training frames drawn from the training videos
+DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"  # figures, PNG + PDF
+ZERODCE_STEPS = 300  # optimisation steps on 32x32 patches
+ZERODCE_FRAMES = 512  # random dark training frames drawn from the training videos
 
 # %%
 from pathlib import Path
@@ -29,8 +29,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 
-from dlkdd_lite.splits import find_split_file
-from dlkdd_lite.zerodce_train import dark_frames, train_zerodce
+from dlkdd_lite.data.splits import find_split_file
+from dlkdd_lite.enhance.zerodce_train import dark_frames, train_zerodce
 
 frames = dark_frames(DATA_DIR, find_split_file(DATA_DIR, 1, "train"), ZERODCE_FRAMES)  # (N, 3, H, W)
 print(f"{len(frames)} dark frames {tuple(frames.shape[1:])}, mean {frames.mean():.3f}")
@@ -41,7 +41,7 @@ print(f"{len(frames)} dark frames {tuple(frames.shape[1:])}, mean {frames.mean()
 # when it is done.
 
 # %%
-from dlkdd_lite.plots_zerodce import plot_zerodce_losses
+from dlkdd_lite.viz.zerodce import plot_zerodce_losses
 
 zerodce_dir = Path(RUNS_DIR) / "zerodce"
 model = train_zerodce(frames, zerodce_dir, steps=ZERODCE_STEPS)
@@ -52,8 +52,13 @@ steps = losses["step"].max() + 1
 window = max(steps // 10, 1)
 early = losses[losses["step"] < window].groupby("metric")["value"].mean()
 late = losses[losses["step"] >= steps - window].groupby("metric")["value"].mean()
-pd.DataFrame({f"first {window} steps": early, f"last {window} steps": late,
-              "change": (late - early).map(lambda d: "fell" if d < 0 else "rose")}).round(4)
+pd.DataFrame(
+    {
+        f"first {window} steps": early,
+        f"last {window} steps": late,
+        "change": (late - early).map(lambda d: "fell" if d < 0 else "rose"),
+    }
+).round(4)
 
 # %% [markdown]
 # The losses pull against each other. *Exposure* measures how far 16×16 patches are from a mid-grey of
@@ -68,7 +73,7 @@ pd.DataFrame({f"first {window} steps": early, f"last {window} steps": late,
 # dark levels; $r = 0$ leaves a pixel as it is.
 
 # %%
-from dlkdd_lite.plots_zerodce import plot_curve_maps
+from dlkdd_lite.viz.zerodce import plot_curve_maps
 
 image = frames[:1]  # (1, 3, H, W)
 with torch.no_grad():
@@ -80,15 +85,18 @@ plt.show()
 # ## Three enhancers side by side
 
 # %%
-from dlkdd_lite.enhance import build_enhancer
-from dlkdd_lite.plots import save_figure
-from dlkdd_lite.video import read_clip
-from dlkdd_lite.viz import frame_grid
+from dlkdd_lite.data.video import read_clip
+from dlkdd_lite.enhance.enhancers import build_enhancer
+from dlkdd_lite.viz.frames import frame_grid
+from dlkdd_lite.viz.plots import save_figure
 
 clip = torch.from_numpy(read_clip(Path(DATA_DIR) / "Drink" / "Drink_1_1.mp4"))  # uint8 (T, H, W, C)
 weights = str(zerodce_dir / "zerodce.pt")
-enhancers = {"gamma 1.8": build_enhancer("gamma", gamma=1.8), "histeq": build_enhancer("histeq"),
-             "Zero-DCE": build_enhancer("zerodce", weights=weights)}
+enhancers = {
+    "gamma 1.8": build_enhancer("gamma", gamma=1.8),
+    "histeq": build_enhancer("histeq"),
+    "Zero-DCE": build_enhancer("zerodce", weights=weights),
+}
 views = {"dark": clip.numpy(), **{name: fn(clip).numpy() for name, fn in enhancers.items()}}
 fig = frame_grid(views, title="Drink: dark, gamma 1.8, histogram equalisation, Zero-DCE")
 save_figure(fig, Path(FIGURES_DIR) / "02b_zerodce")
@@ -105,7 +113,7 @@ plt.show()
 # %%
 import numpy as np
 
-from dlkdd_lite.viz import plot_level_mapping
+from dlkdd_lite.viz.frames import plot_level_mapping
 
 plot_level_mapping(views["dark"], {k: v for k, v in views.items() if k != "dark"})
 plt.show()
@@ -113,8 +121,10 @@ dark_values = views["dark"][..., 1].reshape(-1)  # the green channel: one curve 
 level = int(np.median(dark_values))  # the clip's median dark level
 for name in enhancers:
     out = views[name][..., 1].reshape(-1)[dark_values == level]
-    print(f"{name:>9}: the {len(out):,} green values at dark level {level} come out at {out.min()}-{out.max()} "
-          f"(middle half {np.percentile(out, 25):.0f}-{np.percentile(out, 75):.0f})")
+    print(
+        f"{name:>9}: the {len(out):,} green values at dark level {level} come out at {out.min()}-{out.max()} "
+        f"(middle half {np.percentile(out, 25):.0f}-{np.percentile(out, 75):.0f})"
+    )
 
 # %% [markdown]
 # That is why DL-KDD's teacher sees Zero-DCE clips rather than gamma-corrected ones (notebook 02 explains
@@ -125,7 +135,7 @@ for name in enhancers:
 # Brighter is not free: every enhancer also amplifies the sensor noise.
 
 # %%
-from dlkdd_lite.quality import quality_stats
+from dlkdd_lite.enhance.quality import quality_stats
 
 pd.DataFrame({name: quality_stats(view) for name, view in views.items()}).T.round(4)
 
@@ -134,7 +144,7 @@ pd.DataFrame({name: quality_stats(view) for name, view in views.items()}).T.roun
 # Pick an enhancer and a frame (a static grid when run headless).
 
 # %%
-from dlkdd_lite.widgets import enhancer_explorer
+from dlkdd_lite.viz.widgets import enhancer_explorer
 
 enhancer_explorer(clip.numpy(), enhancers)
 
@@ -168,9 +178,9 @@ enhancer_explorer(clip.numpy(), enhancers)
 # your code here
 
 # %% tags=["check-1"]
-from dlkdd_lite.checks import check
+from dlkdd_lite.tutorial.checks import check
 
-check("apply_curves", globals());
+check("apply_curves", globals())
 
 # %% [markdown]
 # **Exercise 2 · On target?** Does Zero-DCE meet the kit's target on the test clips: mean brightness in

@@ -15,15 +15,15 @@
 # so an idle one may be faster; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"      # figures, PNG + PDF
-TEMPERATURES = [1, 4, 16]       # the quick tier's reduced grid; the paper tier sweeps 1,2,4,8,16
-ALPHAS = [0, 0.3, 0.7]          # 0 = no KD (the baseline); the paper tier sweeps 0,0.1,...,0.9,1
+DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"  # figures, PNG + PDF
+TEMPERATURES = [1, 4, 16]  # the quick tier's reduced grid; the paper tier sweeps 1,2,4,8,16
+ALPHAS = [0, 0.3, 0.7]  # 0 = no KD (the baseline); the paper tier sweeps 0,0.1,...,0.9,1
 SEEDS = [0, 1]
-EPOCHS = None                   # None: the tier's default, as `dlkdd reproduce --tier quick` trains
-JOBS = 2                        # cells trained at once in worker processes (each gets cpus / JOBS threads)
-SWEEP_DIR = None                # an existing sweep folder to load instead of training (e.g. from `dlkdd sweep`)
+EPOCHS = None  # None: the tier's default, as `dlkdd reproduce --tier quick` trains
+JOBS = 2  # cells trained at once in worker processes (each gets cpus / JOBS threads)
+SWEEP_DIR = None  # an existing sweep folder to load instead of training (e.g. from `dlkdd sweep`)
 
 # %%
 import dataclasses
@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from dlkdd_lite.checkpoint import load_model
-from dlkdd_lite.splits import ARID_CLASSES
+from dlkdd_lite.data.splits import ARID_CLASSES
 from dlkdd_lite.train import build_datasets
 
 if SWEEP_DIR:  # the teacher that sweep distilled from
@@ -53,16 +53,18 @@ print(f"teacher: {teacher_config.arch}, trained on {teacher_config.enhancer}-enh
 # multiplied by $T^2$ (exercises 1 and 2 show why). Move the slider (a static figure when run headless):
 
 # %%
-from dlkdd_lite.plots_ablation import soft_targets
-from dlkdd_lite.widgets import temperature_explorer
+from dlkdd_lite.viz.ablation import soft_targets
+from dlkdd_lite.viz.widgets import temperature_explorer
 
 _, test_set = build_datasets(dataclasses.replace(teacher_config, cache=False), DATA_DIR)  # decodes one video
 sample = test_set[0]
 with torch.no_grad():
     logits = teacher(sample["enhanced"][None])[0]  # (K,)
 p = soft_targets(logits.numpy(), 1.0)
-print(f"clip {sample['video_id']}, true action {ARID_CLASSES[sample['label']]}; at T = 1 the teacher gives "
-      f"{p.max():.2f} to {ARID_CLASSES[p.argmax()]} (uniform: {1 / p.size:.2f})")
+print(
+    f"clip {sample['video_id']}, true action {ARID_CLASSES[sample['label']]}; at T = 1 the teacher gives "
+    f"{p.max():.2f} to {ARID_CLASSES[p.argmax()]} (uniform: {1 / p.size:.2f})"
+)
 temperature_explorer(logits.numpy(), list(ARID_CLASSES))
 
 # %% [markdown]
@@ -75,13 +77,15 @@ temperature_explorer(logits.numpy(), list(ARID_CLASSES))
 
 # %%
 from dlkdd_lite.config import RunConfig
-from dlkdd_lite.sweep import Sweep, make_cells, read_results
+from dlkdd_lite.experiments.sweep import Sweep, make_cells, read_results
 
 if SWEEP_DIR:
     results = read_results(SWEEP_DIR)
 else:
     epochs = EPOCHS or RunConfig.epochs
-    base = RunConfig(role="student", teacher_ckpt=str(teacher_ckpt), epochs=epochs, eval_every=epochs)  # final results only
+    base = RunConfig(
+        role="student", teacher_ckpt=str(teacher_ckpt), epochs=epochs, eval_every=epochs
+    )  # final results only
     sweep = Sweep(Path(RUNS_DIR) / "sweep", DATA_DIR, teacher_ckpt, base=base)
     cells = make_cells(TEMPERATURES, ALPHAS, SEEDS)
     print(f"{len(cells)} cells: {[c.name for c in cells]}")
@@ -96,9 +100,9 @@ results[results["metric"] == "video_acc1"][["run", "temperature", "alpha", "seed
 # (α = 0, grey band) are the reference lines.
 
 # %%
-from dlkdd_lite.plots import save_figure
-from dlkdd_lite.plots_ablation import grid_summary, plot_accuracy_heatmap, plot_accuracy_vs_temperature
 from dlkdd_lite.results import final_metrics
+from dlkdd_lite.viz.ablation import grid_summary, plot_accuracy_heatmap, plot_accuracy_vs_temperature
+from dlkdd_lite.viz.plots import save_figure
 
 teacher_acc = final_metrics(teacher_ckpt.parent)["video_acc1"]
 ax = plot_accuracy_vs_temperature(results, teacher=teacher_acc, chance=1 / teacher_config.num_classes)
@@ -140,9 +144,9 @@ grid_summary(results).round(1)
 # your code here
 
 # %% tags=["check-1"]
-from dlkdd_lite.checks import check
+from dlkdd_lite.tutorial.checks import check
 
-check("kd_gradient", globals());
+check("kd_gradient", globals())
 
 # %% [markdown]
 # **Exercise 2 · Why $T^2$?** Using your gradient (or autograd), measure the size of the gradient of the KL

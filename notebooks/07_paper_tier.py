@@ -18,22 +18,22 @@
 # a 2-core CPU (measured 2026-12-01).
 
 # %% tags=["parameters"]
-DATASET = "arid"                # "arid" (ARID v1.0), "arid1.5" (ARID V1.5) or "dark48" (Dark-48)
-DATA_DIR = "../data"            # the dataset goes to DATA_DIR/<DATASET>, its prepared copy beside it
-RUNS_DIR = "../runs/paper"      # run folders: RUNS_DIR/<DATASET>/zerodce, teacher, student
-FIGURES_DIR = "../figures"      # the comparison: FIGURES_DIR/tables/paper_vs_kit_<DATASET>.csv and .md
-URL = None                      # the download link the dataset's authors sent you (Google Drive, OneDrive, https)
-ARCHIVE = None                  # or the archive you downloaded (zip, tar, tar.gz), or its extracted folder
-SHA256 = None                   # the archive's sha256, if you were given one (checked)
-LISTS = None                    # a folder holding the split lists, instead of the dataset's official source
-SHORT_SIDE = 128                # `prepare` re-encodes the clips to this short side (the presets read 128)
-PRETRAINED = "kinetics400"      # torchvision's Kinetics-400 weights (downloaded once), a state-dict file, or None
-ZERODCE_STEPS = 2000            # Zero-DCE's training steps on the dataset's dark frames
+DATASET = "arid"  # "arid" (ARID v1.0), "arid1.5" (ARID V1.5) or "dark48" (Dark-48)
+DATA_DIR = "../data"  # the dataset goes to DATA_DIR/<DATASET>, its prepared copy beside it
+RUNS_DIR = "../runs/paper"  # run folders: RUNS_DIR/<DATASET>/zerodce, teacher, student
+FIGURES_DIR = "../figures"  # the comparison: FIGURES_DIR/tables/paper_vs_kit_<DATASET>.csv and .md
+URL = None  # the download link the dataset's authors sent you (Google Drive, OneDrive, https)
+ARCHIVE = None  # or the archive you downloaded (zip, tar, tar.gz), or its extracted folder
+SHA256 = None  # the archive's sha256, if you were given one (checked)
+LISTS = None  # a folder holding the split lists, instead of the dataset's official source
+SHORT_SIDE = 128  # `prepare` re-encodes the clips to this short side (the presets read 128)
+PRETRAINED = "kinetics400"  # torchvision's Kinetics-400 weights (downloaded once), a state-dict file, or None
+ZERODCE_STEPS = 2000  # Zero-DCE's training steps on the dataset's dark frames
 TEMPERATURE = 4.0
-ALPHA = 0.7                     # weight of the KD term; 1 - ALPHA weighs cross-entropy
+ALPHA = 0.7  # weight of the KD term; 1 - ALPHA weighs cross-entropy
 SEED = 0
-OVERRIDES = {}                  # RunConfig fields changed for teacher and student, e.g. {"epochs": 10}
-ALLOW_CPU = False               # True: run the GPU steps on a CPU anyway (a rehearsal, with tiny OVERRIDES)
+OVERRIDES = {}  # RunConfig fields changed for teacher and student, e.g. {"epochs": 10}
+ALLOW_CPU = False  # True: run the GPU steps on a CPU anyway (a rehearsal, with tiny OVERRIDES)
 
 # %%
 import dataclasses
@@ -42,10 +42,10 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import display
 
-from dlkdd_lite.paper_tier import dataset_card, describe_expected, expected_minutes
+from dlkdd_lite.data.registry import get_dataset
+from dlkdd_lite.experiments.paper_tier import dataset_card, describe_expected, expected_minutes
+from dlkdd_lite.experiments.reproduce import STEP_COST, Reproduction, paper_plan
 from dlkdd_lite.presets import preset
-from dlkdd_lite.registry import get_dataset
-from dlkdd_lite.reproduce import STEP_COST, Reproduction, paper_plan
 
 info = get_dataset(DATASET)
 data_root = Path(DATA_DIR) / info.name  # what the download installs
@@ -91,7 +91,7 @@ for role in ("teacher", "student"):
 # your code here
 
 # %% tags=["check-1"]
-from dlkdd_lite.checks import check
+from dlkdd_lite.tutorial.checks import check
 
 check("training_minutes", globals())
 
@@ -102,8 +102,8 @@ check("training_minutes", globals())
 # installs the clips and the official split lists into `DATA_DIR/<DATASET>`; once installed it does nothing.
 
 # %%
-from dlkdd_lite.download import download_dataset
-from dlkdd_lite.paper_tier import require_source
+from dlkdd_lite.data.acquire.download import download_dataset
+from dlkdd_lite.experiments.paper_tier import require_source
 
 status = require_source(data_root, info.name, url=URL, archive=ARCHIVE)  # stops here without a link or archive
 if status == "download":
@@ -116,8 +116,8 @@ print(f"{info.title} is installed in {data_root}")
 # decoded):
 
 # %%
-from dlkdd_lite.paper_tier import require_verified
-from dlkdd_lite.verify import format_report, verify_dataset
+from dlkdd_lite.data.acquire.verify import format_report, verify_dataset
+from dlkdd_lite.experiments.paper_tier import require_verified
 
 report = verify_dataset(data_root, info.name)
 print(format_report(report))
@@ -129,7 +129,7 @@ require_verified(report)
 # pixels every epoch (docs/datasets.md). The originals are kept; an interrupted run keeps the clips it wrote.
 
 # %%
-from dlkdd_lite.prepare import prepare_dataset
+from dlkdd_lite.data.acquire.prepare import prepare_dataset
 
 summary = prepare_dataset(data_root, prepared, short_side=SHORT_SIDE, name=info.name)
 {k: summary[k] for k in ("out", "clips", "encoded", "kept")} | {"failed": len(summary["failed"])}
@@ -143,7 +143,7 @@ summary = prepare_dataset(data_root, prepared, short_side=SHORT_SIDE, name=info.
 # %%
 import torch
 
-from dlkdd_lite.paper_tier import require_gpu
+from dlkdd_lite.experiments.paper_tier import require_gpu
 
 device = require_gpu(ALLOW_CPU)
 print(torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU (ALLOW_CPU: a rehearsal)")
@@ -188,12 +188,12 @@ student_metrics = fit(student_config, prepared, runs / "student")
 
 # %% [markdown]
 # ## 8 · Beside the paper's table
-# The paper's numbers come from its own tables (`dlkdd_lite/data/paper_results.csv` names each source); the
+# The paper's numbers come from its own tables (`dlkdd_lite/resources/paper_results.csv` names each source); the
 # kit's is this student's video top-1 on the test list of split `base.split`, one seed. They stand in separate
 # columns: the kit runs kit defaults, not the authors' recipe, which is not public.
 
 # %%
-from dlkdd_lite.paper_tier import compare_with_paper
+from dlkdd_lite.experiments.paper_tier import compare_with_paper
 
 table = compare_with_paper(runs / "student", info.name, Path(FIGURES_DIR) / "tables" / f"paper_vs_kit_{info.name}")
 display(table[table["dataset"] == info.title])

@@ -107,7 +107,7 @@ def tiny_mp4(tmp_dir, seed: int = 0, size: int = 32) -> bytes:
     """The bytes of a real dark H.264 clip, 8 frames of size x size (decord mis-decodes widths 16/24/48/72)."""
     import numpy as np
 
-    from dlkdd_lite.encode import write_video
+    from dlkdd_lite.data.encode import write_video
 
     frames = np.random.default_rng(seed).integers(0, 40, (8, size, size, 3), dtype=np.uint8)
     path = tmp_dir / f"tiny{seed}_{size}.mp4"
@@ -141,7 +141,7 @@ def make_tar(path, members: dict[str, bytes], mode: str = "w:gz") -> bytes:
 def arid_members(clip: bytes, lists: Path, prefix: str = "ARID_v1/clips/") -> dict[str, bytes]:
     """The first 2 training clips of each class of ARID's official split 1 (read from the folder ``lists``),
     named as the released .mp4 files."""
-    from dlkdd_lite.splits import read_split_file
+    from dlkdd_lite.data.splits import read_split_file
 
     members: dict[str, bytes] = {}
     per_class: dict[str, int] = {}

@@ -10,8 +10,9 @@ import zipfile
 import pytest
 from http_server import make_tar, make_zip
 
-from dlkdd_lite.archive import count_clips, extract_archive, install_clips, sniff_archive
-from dlkdd_lite.splits import ARID_CLASSES
+from dlkdd_lite.data.acquire.archive import extract_archive, sniff_archive
+from dlkdd_lite.data.acquire.install import count_clips, install_clips
+from dlkdd_lite.data.splits import ARID_CLASSES
 
 CLIP = b"\x00\x00\x00\x18ftypmp42" + bytes(200)  # content does not matter here; decoding is tested elsewhere
 
@@ -125,7 +126,7 @@ def test_a_folder_is_copied_not_moved(tmp_path):
 
 FULL_DISK = """
 import resource, signal, sys
-from dlkdd_lite.archive import extract_archive
+from dlkdd_lite.data.acquire.archive import extract_archive
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit then fail with EFBIG, as on a full disk
 resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
 try:

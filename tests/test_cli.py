@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from dlkdd_lite.checkpoint import build_run_model, save_checkpoint
-from dlkdd_lite.cli import build_parser
+from dlkdd_lite.cli.main import build_parser
 from dlkdd_lite.config import RunConfig
 
 
@@ -89,7 +89,7 @@ def test_missing_data_is_explained(tmp_path):
 
 
 def test_train_preset_flag_and_class_count_check(tiny_arid, tmp_path, capsys):
-    from dlkdd_lite.cli import main
+    from dlkdd_lite.cli.main import main
 
     code = main(["train", "--role", "teacher", "--data", str(tiny_arid), "--out", str(tmp_path / "t"),
                  "--preset", "dark48", "--pretrained", "none", "--quiet"])  # fmt: skip

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from dlkdd_lite.cost import (
+from dlkdd_lite.experiments.cost import (
     DEPLOYMENTS,
     build_inference_enhancer,
     count_flops,

@@ -7,13 +7,15 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from dlkdd_lite.datasets import NORM_STATS, DarkVideoDataset
-from dlkdd_lite.enhance import gamma_correct
-from dlkdd_lite.splits import find_split_file, write_split_file
+from dlkdd_lite.config import NORM_STATS
+from dlkdd_lite.data.dataset import DarkVideoDataset
+from dlkdd_lite.data.splits import find_split_file, write_split_file
+from dlkdd_lite.enhance.enhancers import gamma_correct
 
 
 def make(root, subset="train", **kw):
-    kw = {"train": subset == "train", "num_frames": 4, "frame_stride": 2, "crop_size": 48, "progress": False, **kw}
+    kw = {"train": subset == "train", "num_frames": 4, "frame_stride": 2, "crop_size": 48, "enhancer": "gamma",
+          "progress": False, **kw}  # fmt: skip
     return DarkVideoDataset(root, find_split_file(root, 1, subset), **kw)
 
 
@@ -100,14 +102,15 @@ def test_bad_options_are_named(tiny_arid):
 
 
 def test_enhanced_videos_cached_on_disk_by_enhancer_config(tiny_arid, tmp_path):
-    from dlkdd_lite.decode_cache import clear_decode_cache
+    from dlkdd_lite.data.decode_cache import clear_decode_cache
+    from dlkdd_lite.runtime.files import content_digest
 
-    reference = make(tiny_arid, "test", num_clips=2)
+    reference = make(tiny_arid, "test", num_clips=2, enhanced_cache=None)
     streamed = make(tiny_arid, "test", num_clips=2, cache=False, enhanced_cache=tmp_path)
     torch.testing.assert_close(streamed[3]["enhanced"], reference[3]["enhanced"])
-    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]  # streaming keeps the enhanced videos only
     assert folder.name.startswith("gamma-") and (folder / "key.json").is_file()
-    saved = folder / (streamed.videos[1][2].replace("/", "__") + ".npy")
+    saved = folder / (content_digest(streamed.videos[1][0]) + ".npy")  # named by the video file's content
     assert saved.is_file() and not list(tmp_path.glob("**/*.tmp"))
     np.save(saved, np.zeros_like(np.load(saved)))  # prove that the next reads come from disk
     assert (
@@ -116,10 +119,49 @@ def test_enhanced_videos_cached_on_disk_by_enhancer_config(tiny_arid, tmp_path):
     clear_decode_cache()
     cached = make(tiny_arid, "test", num_clips=2, enhanced_cache=tmp_path)
     assert cached.enhanced[1].max() == 0
+    assert {p.name.split("-")[0] for p in tmp_path.iterdir()} == {"gamma", "dark"}  # cached: decoded videos too
     clear_decode_cache()
     other = make(tiny_arid, "test", num_clips=2, gamma=2.2, enhanced_cache=tmp_path)  # another key, another folder
-    assert other.enhanced[1].max() > 0 and len([p for p in tmp_path.iterdir() if p.is_dir()]) == 2
+    assert other.enhanced[1].max() > 0 and len(list(tmp_path.glob("gamma-*"))) == 2
     clear_decode_cache()
+
+
+def test_decoded_videos_on_disk_are_read_back_and_a_changed_file_is_decoded_anew(tiny_arid, tmp_path):
+    """A later process reads the decoded frames from disk; the store is keyed by the file's bytes."""
+    import shutil
+
+    from dlkdd_lite.data.decode_cache import clear_decode_cache
+
+    data = tmp_path / "data"
+    shutil.copytree(tiny_arid, data)
+    clear_decode_cache()
+    first = make(data, "test", views=("dark",), enhanced_cache=tmp_path / "store")
+    (folder,) = (tmp_path / "store").glob("dark-*")
+    assert len(list(folder.glob("*.npy"))) == len(first.videos)
+    for saved in folder.glob("*.npy"):
+        np.save(saved, np.full_like(np.load(saved), 7))  # what a later process finds
+    clear_decode_cache()  # as in a new process
+    again = make(data, "test", views=("dark",), enhanced_cache=tmp_path / "store")
+    assert all((frames == 7).all() for frames in again.frames)
+    tested = {path for path, _, _ in first.videos}
+    unseen = next(p for p in sorted(data.rglob("*.mp4")) if p not in tested)  # a training video: not stored
+    shutil.copyfile(unseen, first.videos[0][0])  # the file changes under the same name
+    clear_decode_cache()
+    changed = make(data, "test", views=("dark",), enhanced_cache=tmp_path / "store")
+    assert not (changed.frames[0] == 7).all() and (changed.frames[1] == 7).all()
+    clear_decode_cache()
+
+
+def test_the_stores_default_folder_is_the_users_cache_and_only_for_in_memory_datasets(monkeypatch, tmp_path):
+    from dlkdd_lite.data.video_store import store_root
+
+    monkeypatch.setenv("DLKDD_CACHE", str(tmp_path / "c"))
+    assert store_root("auto", in_memory=True) == tmp_path / "c" / "videos"
+    assert store_root("auto", in_memory=False) is None  # streamed datasets may not fit on disk either
+    assert store_root(None, in_memory=True) is None and store_root(tmp_path, in_memory=False) == tmp_path
+    monkeypatch.delenv("DLKDD_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert store_root("auto", in_memory=True) == tmp_path / "xdg" / "dlkdd_lite" / "videos"
 
 
 @pytest.mark.parametrize("cache", [True, False])
@@ -136,13 +178,13 @@ def test_views_keeps_only_the_chosen_views_and_they_match(tiny_arid, cache, subs
 
 
 def test_a_dark_only_dataset_never_enhances(tiny_arid, tmp_path):
-    from dlkdd_lite.decode_cache import clear_decode_cache
+    from dlkdd_lite.data.decode_cache import clear_decode_cache
 
     clear_decode_cache()
     ds = make(tiny_arid, "test", views=("dark",), enhanced_cache=tmp_path)
-    assert ds.enhanced == [] and not list(tmp_path.glob("**/*.npy"))
+    assert ds.enhanced == [] and ds.enhance is None and [p.name[:5] for p in tmp_path.iterdir()] == ["dark-"]
     streamed = make(tiny_arid, "test", views=("dark",), cache=False, enhanced_cache=tmp_path)
-    assert set(streamed[3]) == {"dark", "label", "video_id"} and not list(tmp_path.glob("**/*.npy"))
+    assert set(streamed[3]) == {"dark", "label", "video_id"} and not list(tmp_path.glob("gamma-*"))
 
 
 @pytest.mark.parametrize("views", [(), ("bright",), "dark"])
@@ -172,7 +214,7 @@ def test_build_datasets_gives_each_role_its_views(tiny_arid, tmp_path):
 @pytest.mark.parametrize("cache", [True, False])
 @pytest.mark.parametrize("subset", ["train", "test"])
 def test_batch_loader_yields_what_the_default_collation_does(tiny_arid, cache, subset):
-    from dlkdd_lite.datasets import batch_loader
+    from dlkdd_lite.data.loader import batch_loader
 
     ds = make(tiny_arid, subset, cache=cache, num_clips=2, views=("enhanced", "dark") if cache else ("dark",))
     plain, batched = list(DataLoader(ds, batch_size=5)), list(batch_loader(ds, 5))
@@ -185,7 +227,7 @@ def test_batch_loader_yields_what_the_default_collation_does(tiny_arid, cache, s
 
 
 def test_epoch_view_batches_come_from_one_epoch(tiny_arid):
-    from dlkdd_lite.distributed import EpochView
+    from dlkdd_lite.runtime.distributed import EpochView
 
     ds = make(tiny_arid)
     view = EpochView(ds)
@@ -197,7 +239,7 @@ def test_epoch_view_batches_come_from_one_epoch(tiny_arid):
 
 
 def test_reused_buffers_hold_each_batch_until_the_next_but_one(tiny_arid):
-    from dlkdd_lite.datasets import batch_loader
+    from dlkdd_lite.data.loader import batch_loader
 
     fresh = make(tiny_arid)
     expected = [{k: v.clone() for k, v in b.items() if k != "video_id"} for b in batch_loader(fresh, 4)]
@@ -216,7 +258,7 @@ def test_reused_buffers_hold_each_batch_until_the_next_but_one(tiny_arid):
 
 
 def test_worker_processes_never_reuse_buffers(tiny_arid):
-    from dlkdd_lite.datasets import batch_loader
+    from dlkdd_lite.data.loader import batch_loader
 
     ds = make(tiny_arid)
     ds.reuse_buffers = 1
@@ -228,7 +270,7 @@ def test_worker_processes_never_reuse_buffers(tiny_arid):
 
 def test_fit_reuses_batch_buffers_only_on_the_cpu_without_workers(tiny_arid):
     from dlkdd_lite.config import RunConfig
-    from dlkdd_lite.distributed import World
+    from dlkdd_lite.runtime.distributed import World
     from dlkdd_lite.train import build_datasets, build_loaders
 
     for workers, expected in ((0, 2), (1, 0)):

@@ -18,9 +18,9 @@ import torch
 from torch.utils.data import DataLoader
 
 from dlkdd_lite.checkpoint import load_checkpoint, load_model
-from dlkdd_lite.distributed import EpochSampler, World
+from dlkdd_lite.data.splits import read_split_file
 from dlkdd_lite.evaluate import evaluate
-from dlkdd_lite.splits import read_split_file
+from dlkdd_lite.runtime.distributed import EpochSampler, World
 from dlkdd_lite.train import build_datasets
 
 ARGS = ["--role", "baseline", "--device", "cpu", "--num-frames", "4", "--crop-size", "48", "--batch-size", "8",
@@ -138,7 +138,7 @@ def test_one_torchrun_process_still_joins_a_group_and_trains_under_ddp(monkeypat
 
     import torch.distributed as dist
 
-    from dlkdd_lite.distributed import join_world
+    from dlkdd_lite.runtime.distributed import join_world
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,7 +8,7 @@ import sys
 SCRIPT = """
 import json, resource
 import torch
-from dlkdd_lite.device import cpu_allocator_tuned, tune_cpu_allocator
+from dlkdd_lite.runtime.device import cpu_allocator_tuned, tune_cpu_allocator
 from dlkdd_lite.models import build_model
 before = cpu_allocator_tuned()
 first, second = (tune_cpu_allocator(), tune_cpu_allocator()) if TUNE else (None, None)

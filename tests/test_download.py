@@ -9,11 +9,12 @@ import os
 import pytest
 from http_server import FileServer, arid_members, make_tar, make_zip, tiny_mp4
 
-from dlkdd_lite.datasets import DarkVideoDataset
-from dlkdd_lite.download import download_dataset
-from dlkdd_lite.fetch import classify_url, fetch_url
-from dlkdd_lite.registry import dataset_status, detect_layout, get_dataset, read_manifest
-from dlkdd_lite.splits import find_split_file, install_lists, read_split_file, write_split_file
+from dlkdd_lite.data.acquire.download import download_dataset
+from dlkdd_lite.data.acquire.fetch import classify_url, fetch_url
+from dlkdd_lite.data.acquire.lists import install_lists
+from dlkdd_lite.data.dataset import DarkVideoDataset
+from dlkdd_lite.data.registry import dataset_status, detect_layout, get_dataset, read_manifest
+from dlkdd_lite.data.splits import find_split_file, read_split_file, write_split_file
 
 PAYLOAD = os.urandom(300_000)
 SHA = hashlib.sha256(PAYLOAD).hexdigest()

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from dlkdd_lite.enhance import build_enhancer, gamma_correct, histogram_equalize
+from dlkdd_lite.enhance.enhancers import build_enhancer, gamma_correct, histogram_equalize
 
 
 def test_gamma_one_is_identity_for_uint8_and_float():

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dlkdd_lite.evidence import bits_array, correct_bits, paired_bootstrap, pooled_bootstrap, summarise
-from dlkdd_lite.plots_evidence import plot_evidence
+from dlkdd_lite.experiments.evidence import bits_array, correct_bits, paired_bootstrap, pooled_bootstrap, summarise
+from dlkdd_lite.viz.evidence import plot_evidence
 
 
 def test_identical_runs_differ_by_nothing_and_opposites_by_everything():
@@ -90,7 +90,7 @@ def test_the_readme_and_the_committed_summary_show_the_committed_runs():
     """README's tables = quick_tier_evidence.md = the summary recomputed from the per-run rows."""
     from pathlib import Path
 
-    from dlkdd_lite.evidence import evidence_markdown, read_evidence
+    from dlkdd_lite.experiments.evidence import evidence_markdown, read_evidence
 
     root = Path(__file__).resolve().parents[1]
     results = root / "benchmarks" / "results"

@@ -12,8 +12,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dlkdd_lite.checks import EXERCISES, check
-from dlkdd_lite.solutions import cell_role, fill_in, learner_edition, numbered, solutions_edition, solutions_path
+from dlkdd_lite.tutorial.checks import EXERCISES, check
+from dlkdd_lite.tutorial.solutions import (
+    cell_role,
+    fill_in,
+    learner_edition,
+    numbered,
+    solutions_edition,
+    solutions_path,
+)
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 

@@ -10,20 +10,20 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from dlkdd_lite.paper_tables import METHODS, method_table, paper_results, paper_vs_kit, to_markdown  # noqa: E402
-from dlkdd_lite.plots import save_figure  # noqa: E402
-from dlkdd_lite.plots_ablation import (  # noqa: E402
+from dlkdd_lite.experiments.paper_tables import METHODS, method_table, paper_results, paper_vs_kit, to_markdown  # noqa: E402
+from dlkdd_lite.viz.ablation import (  # noqa: E402
     grid_summary,
     plot_accuracy_heatmap,
     plot_accuracy_vs_temperature,
     plot_teacher_inputs,
 )
-from dlkdd_lite.plots_paper import (  # noqa: E402
+from dlkdd_lite.viz.paper import (  # noqa: E402
     confusion_matrix,
     plot_accuracy_vs_cost,
     plot_confusions,
     plot_dark_vs_enhanced_panel,
 )
+from dlkdd_lite.viz.plots import save_figure  # noqa: E402
 
 
 @pytest.fixture()
@@ -115,7 +115,7 @@ def test_comparison_figures(method_rows, tmp_path):
 def test_paper_numbers_keep_their_sources_and_stay_apart_from_the_kits():
     paper = paper_results()
     assert paper["source"].str.len().min() > 10
-    from dlkdd_lite.registry import get_dataset
+    from dlkdd_lite.data.registry import get_dataset
 
     # `dlkdd reproduce --dataset NAME` files the kit's number under the registry's title
     assert {get_dataset(n).title for n in ("arid", "arid1.5", "dark48")} <= set(paper["dataset"])

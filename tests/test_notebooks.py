@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dlkdd_lite.book import build_book
-from dlkdd_lite.notebooks import list_notebooks, run_notebook
-from dlkdd_lite.solutions import LEARNER_SOURCES, cell_role, fill_in, numbered, read_solutions, solutions_path
+from dlkdd_lite.tutorial.book import build_book
+from dlkdd_lite.tutorial.notebooks import list_notebooks, run_notebook
+from dlkdd_lite.tutorial.solutions import LEARNER_SOURCES, cell_role, fill_in, numbered, read_solutions, solutions_path
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = list_notebooks(NOTEBOOK_DIR)

@@ -8,12 +8,12 @@ import json
 import torch
 
 from dlkdd_lite.checkpoint import load_checkpoint
-from dlkdd_lite.cli import main
+from dlkdd_lite.cli.main import main
+from dlkdd_lite.data.registry import read_manifest
+from dlkdd_lite.data.synth.arid import write_arid_archive
+from dlkdd_lite.data.video import read_clip
+from dlkdd_lite.experiments.paper_tier import compare_with_paper
 from dlkdd_lite.models import build_model
-from dlkdd_lite.paper_tier import compare_with_paper
-from dlkdd_lite.registry import read_manifest
-from dlkdd_lite.synth_arid import write_arid_archive
-from dlkdd_lite.video import read_clip
 
 # Shrinks --preset arid for a CPU; its backbone, crop, short side, normalisation and optimiser stay.
 TINY = ["--epochs", "1", "--batch-size", "2", "--num-frames", "8", "--eval-clips", "1", "--num-workers", "0",

@@ -10,8 +10,8 @@ import pytest
 import torch
 from nbclient.exceptions import CellExecutionError
 
-from dlkdd_lite.notebooks import run_notebook
-from dlkdd_lite.synth_arid import write_arid_archive
+from dlkdd_lite.data.synth.arid import write_arid_archive
+from dlkdd_lite.tutorial.notebooks import run_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "07_paper_tier.ipynb"
 TINY = {
@@ -84,8 +84,8 @@ def test_with_an_archive_it_prepares_then_stops_for_a_gpu_or_rehearses_on_the_cp
 
 
 def test_the_stops_say_what_to_do_next(tmp_path):
-    from dlkdd_lite.paper_tier import NotebookStop, require_source, require_verified
-    from dlkdd_lite.registry import write_manifest
+    from dlkdd_lite.data.registry import write_manifest
+    from dlkdd_lite.experiments.paper_tier import NotebookStop, require_source, require_verified
 
     assert require_source(tmp_path / "arid", "arid", url="https://example.org/ARID.zip", archive=None) == "download"
     write_manifest(tmp_path / "arid", {"dataset": "arid", "complete": False, "sources": []})

@@ -5,7 +5,7 @@ import io
 import pytest
 from tqdm import tqdm as terminal_tqdm
 
-from dlkdd_lite import progress
+from dlkdd_lite.runtime import progress
 
 
 class RecordingBar(progress.LineBar):

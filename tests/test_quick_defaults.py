@@ -8,8 +8,8 @@ import torch.nn.functional as F
 
 from dlkdd_lite.config import RunConfig
 from dlkdd_lite.distill import ce_step
-from dlkdd_lite.enhance import build_enhancer, enhancer_weights_file
-from dlkdd_lite.zerodce import DCENet, load_zerodce
+from dlkdd_lite.enhance.enhancers import build_enhancer, enhancer_weights_file
+from dlkdd_lite.enhance.zerodce import DCENet, load_zerodce
 
 
 def test_the_default_teacher_enhances_with_the_kits_zerodce():

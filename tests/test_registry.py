@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from dlkdd_lite.data.registry import detect_layout, get_dataset, load_registry, read_class_index
+from dlkdd_lite.data.splits import find_split_file, read_split_file
 from dlkdd_lite.presets import PRESETS, describe_presets, preset
-from dlkdd_lite.registry import detect_layout, get_dataset, load_registry, read_class_index
-from dlkdd_lite.splits import find_split_file, read_split_file
 
 # An independent copy of ARID's official lists (tests/data/arid_v1/README.md: source, CC BY 4.0 licence).
 OFFICIAL_ARID = Path(__file__).resolve().parent / "data" / "arid_v1"
@@ -32,7 +32,7 @@ def test_registry_entries_are_complete_and_self_consistent():
 
 
 def test_shipped_arid_lists_are_the_official_ones_with_the_registry_counts():
-    shipped = json.loads(resources.files("dlkdd_lite").joinpath("data", "arid_v1_lists.json").read_text())
+    shipped = json.loads(resources.files("dlkdd_lite").joinpath("resources", "arid_v1_lists.json").read_text())
     assert "CC BY 4.0" in shipped["license"]
     info = get_dataset("arid")
     for name, entry in shipped["files"].items():

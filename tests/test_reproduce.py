@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from dlkdd_lite.config import RunConfig
-from dlkdd_lite.figures import FIGURES, build_figures
-from dlkdd_lite.reproduce import Plan, Reproduction, gpu_hours, paper_plan, planned_runs, quick_plan
+from dlkdd_lite.experiments.reproduce import Plan, Reproduction, gpu_hours, paper_plan, planned_runs, quick_plan
+from dlkdd_lite.viz.figures import FIGURES, build_figures
 
 FAST = dict(num_frames=4, crop_size=48, batch_size=8, eval_clips=1, epochs=1)
 
@@ -81,7 +81,7 @@ def test_plans():
 
 
 def test_paper_tier_without_data_is_a_clear_error(tmp_path, capsys):
-    from dlkdd_lite.cli import main
+    from dlkdd_lite.cli.main import main
 
     assert main(["reproduce", "--tier", "paper", "--out", str(tmp_path / "o")]) == 2
     assert "--data" in capsys.readouterr().err

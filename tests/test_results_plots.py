@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dlkdd_lite.enhance import build_enhancer
-from dlkdd_lite.notebooks import inject_parameters
-from dlkdd_lite.plots import plot_role_comparison, plot_training_curves, role_table, save_figure
+from dlkdd_lite.enhance.enhancers import build_enhancer
 from dlkdd_lite.results import MetricsWriter, final_metrics, read_metrics, summarize_runs
-from dlkdd_lite.viz import channel_histograms, frame_grid, frame_row
-from dlkdd_lite.widgets import enhancer_explorer, gamma_explorer
+from dlkdd_lite.tutorial.notebooks import inject_parameters
+from dlkdd_lite.viz.frames import channel_histograms, frame_grid, frame_row
+from dlkdd_lite.viz.plots import plot_role_comparison, plot_training_curves, role_table, save_figure
+from dlkdd_lite.viz.widgets import enhancer_explorer, gamma_explorer
 
 matplotlib.use("Agg")
 

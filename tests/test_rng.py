@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dlkdd_lite.rng import clip_uniforms
+from dlkdd_lite.data.rng import clip_uniforms
 
 
 def test_draws_are_a_pure_function_of_seed_epoch_and_index():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from dlkdd_lite.sampling import sample_frame_indices
+from dlkdd_lite.data.sampling import sample_frame_indices
 
 
 @pytest.mark.parametrize("strategy", ["dense", "segment"])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dlkdd_lite.splits import ARID_CLASSES, find_split_file, read_split_file, resolve_video, write_split_file
+from dlkdd_lite.data.splits import ARID_CLASSES, find_split_file, read_split_file, resolve_video, write_split_file
 
 
 def test_classes_match_the_official_mapping_table(arid_lists):
@@ -63,7 +63,7 @@ def test_resolve_video_reconciles_avi_and_mp4(tmp_path):
 
 
 def test_resolve_videos_matches_stems_whatever_the_extension_case(tmp_path):
-    from dlkdd_lite.splits import resolve_videos
+    from dlkdd_lite.data.splits import resolve_videos
 
     (tmp_path / "Jump").mkdir()
     for name in ("Jump_1_1.MP4", "Jump_1_2.avi", "Jump_1_2.mp4", "Jump_1_3.txt"):

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from dlkdd_lite.config import RunConfig
-from dlkdd_lite.sweep import Cell, Sweep, collect_results, make_cells, parse_values, read_results
+from dlkdd_lite.experiments.sweep import Cell, Sweep, collect_results, make_cells, parse_values, read_results
 from dlkdd_lite.train import fit
 
 FAST = dict(num_frames=4, crop_size=48, batch_size=8, eval_clips=1, epochs=1)
@@ -155,7 +155,7 @@ def test_results_folder_of_another_data_set_is_refused(tiny_arid, teacher, tmp_p
 
 
 def test_cli_rejects_bad_grids(tiny_arid, teacher, tmp_path):
-    from dlkdd_lite.cli import main
+    from dlkdd_lite.cli.main import main
 
     base = ["sweep", "--data", str(tiny_arid), "--teacher", str(teacher), "--out", str(tmp_path / "s")]
     assert main([*base, "--temperatures", "0,1"]) == 2
@@ -168,7 +168,7 @@ def test_teacher_logits_are_reused_across_cells_and_change_nothing(tiny_arid, te
     import torch
 
     from dlkdd_lite.checkpoint import load_checkpoint
-    from dlkdd_lite.teacher_memo import clear_teacher_memo, teacher_memo_stats
+    from dlkdd_lite.runtime.teacher_memo import clear_teacher_memo, teacher_memo_stats
 
     student = RunConfig(role="student", teacher_ckpt=str(teacher), **FAST)
     clear_teacher_memo()

@@ -6,10 +6,10 @@ import re
 import numpy as np
 import pytest
 
-from dlkdd_lite.encode import write_video
-from dlkdd_lite.splits import ARID_CLASSES, read_split_file
-from dlkdd_lite.synth import darken, generate_dataset, render_clip
-from dlkdd_lite.video import read_clip
+from dlkdd_lite.data.encode import write_video
+from dlkdd_lite.data.splits import ARID_CLASSES, read_split_file
+from dlkdd_lite.data.synth.generate import darken, generate_dataset, render_clip
+from dlkdd_lite.data.video import read_clip
 
 TINY = dict(actors=3, test_actors=1, clips_per_actor=1, num_frames=8, size=32, progress=False)
 

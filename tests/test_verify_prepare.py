@@ -7,14 +7,14 @@ import json
 import pytest
 from http_server import arid_members, make_zip, tiny_mp4
 
-from dlkdd_lite.cli_data import register
-from dlkdd_lite.datasets import DarkVideoDataset
-from dlkdd_lite.download import download_dataset
-from dlkdd_lite.prepare import prepare_dataset
-from dlkdd_lite.registry import read_manifest
-from dlkdd_lite.splits import find_split_file, read_split_file, write_split_file
-from dlkdd_lite.verify import verify_dataset
-from dlkdd_lite.video import read_clip
+from dlkdd_lite.cli.data import register
+from dlkdd_lite.data.acquire.download import download_dataset
+from dlkdd_lite.data.acquire.prepare import prepare_dataset
+from dlkdd_lite.data.acquire.verify import verify_dataset
+from dlkdd_lite.data.dataset import DarkVideoDataset
+from dlkdd_lite.data.registry import read_manifest
+from dlkdd_lite.data.splits import find_split_file, read_split_file, write_split_file
+from dlkdd_lite.data.video import read_clip
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from dlkdd_lite.encode import write_video
-from dlkdd_lite.video import VideoReadError, read_clip, video_num_frames
+from dlkdd_lite.data.encode import write_video
+from dlkdd_lite.data.video import VideoReadError, read_clip, video_num_frames
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_reading_video_before_torch_is_safe(lossless_video):
 
     path, _ = lossless_video
     code = (
-        "from dlkdd_lite.video import read_clip\n"
+        "from dlkdd_lite.data.video import read_clip\n"
         f"read_clip({str(path)!r})\n"
         "import torch\n"
         "print(torch.nn.Conv3d(3, 4, 3)(torch.randn(1, 3, 4, 16, 16)).shape)\n"
@@ -88,8 +88,8 @@ def smooth_video(tmp_path_factory):
 def test_the_decoder_scales_frames_to_the_size_asked_for(smooth_video):
     import torch
 
-    from dlkdd_lite.decode_cache import decode_size, resize_short_side
-    from dlkdd_lite.video import _read_with_pyav, video_frame_size
+    from dlkdd_lite.data.decode_cache import decode_size, resize_short_side
+    from dlkdd_lite.data.video import _read_with_pyav, video_frame_size
 
     path, frames = smooth_video
     assert video_frame_size(path) == (48, 64)

@@ -11,10 +11,10 @@ import torch
 from http_server import FileServer
 from torchvision.models.video import MC3_18_Weights, R2Plus1D_18_Weights
 
-from dlkdd_lite import weights
-from dlkdd_lite.cli import main
+from dlkdd_lite.cli.main import main
+from dlkdd_lite.data.acquire import weights
+from dlkdd_lite.data.acquire.weights import CorruptedWeights, kinetics_weights_file, resolve_pretrained
 from dlkdd_lite.models import build_model
-from dlkdd_lite.weights import CorruptedWeights, kinetics_weights_file, resolve_pretrained
 
 
 @pytest.fixture

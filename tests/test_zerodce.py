@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 import torch
 
-from dlkdd_lite.datasets import DarkVideoDataset
-from dlkdd_lite.enhance import build_enhancer
-from dlkdd_lite.splits import find_split_file
-from dlkdd_lite.zerodce import DCENet, apply_curves, load_official_weights, load_zerodce, zerodce_enhance
-from dlkdd_lite.zerodce_train import (
+from dlkdd_lite.data.dataset import DarkVideoDataset
+from dlkdd_lite.data.splits import find_split_file
+from dlkdd_lite.enhance.enhancers import build_enhancer
+from dlkdd_lite.enhance.zerodce import DCENet, apply_curves, load_official_weights, load_zerodce, zerodce_enhance
+from dlkdd_lite.enhance.zerodce_train import (
     colour_constancy_loss,
     dark_frames,
     exposure_loss,
@@ -159,7 +159,7 @@ def test_a_teacher_trains_on_zerodce_clips_and_records_its_enhancer(tiny_arid, t
 
 
 def test_loss_weight_sets():
-    from dlkdd_lite.zerodce_train import zero_reference_losses
+    from dlkdd_lite.enhance.zerodce_train import zero_reference_losses
 
     original = torch.full((1, 3, 16, 16), 0.1)
     enhanced, maps = torch.full((1, 3, 16, 16), 0.1), torch.zeros(1, 24, 16, 16)

@@ -24,12 +24,13 @@ def my_apply_curves(images, maps):
 # and so do eight. Negative $r$ bends the curve upwards: dark levels rise.
 
 # %% tags=["solution-2"]
-from dlkdd_lite.splits import read_split_file
+from dlkdd_lite.data.splits import read_split_file
 
 test = read_split_file(find_split_file(DATA_DIR, 1, "test"))
 sample = test[:: max(len(test) // 12, 1)]  # about a dozen test clips, evenly over the list
-stats = pd.DataFrame([quality_stats(enhancers["Zero-DCE"](torch.from_numpy(read_clip(Path(DATA_DIR) / e.relpath))))
-                      for e in sample])
+stats = pd.DataFrame(
+    [quality_stats(enhancers["Zero-DCE"](torch.from_numpy(read_clip(Path(DATA_DIR) / e.relpath)))) for e in sample]
+)
 print(f"{len(sample)} test clips:")
 print(stats[["mean_brightness", "clipped_fraction"]].describe().loc[["mean", "min", "max"]].round(3))
 on_target = stats["mean_brightness"].between(0.4, 0.6) & (stats["clipped_fraction"] <= 0.01)
@@ -38,7 +39,7 @@ print(f"on target: {on_target.sum()} of {len(stats)}")
 # %% tags=["solution-3"]
 import copy
 
-from dlkdd_lite.zerodce import zerodce_enhance
+from dlkdd_lite.enhance.zerodce import zerodce_enhance
 
 flat = copy.deepcopy(model)
 torch.nn.init.zeros_(flat.convs[6].weight)

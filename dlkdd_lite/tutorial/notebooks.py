@@ -1,0 +1,86 @@
+"""notebooks.py: execute the tutorial notebooks top to bottom, with parameters, headless.
+
+Papermill-style: the cell tagged ``parameters`` holds the defaults; values given here are
+written into a new cell right after it. The worked solutions (solutions.py) are filled in and run
+too, then written apart from the learner's copy. Knows nothing about what the notebooks do.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from dlkdd_lite.runtime.atomic import write_text_atomic
+from dlkdd_lite.tutorial.solutions import fill_in, learner_edition, read_solutions, solutions_edition, solutions_path
+
+
+def inject_parameters(nb: nbformat.NotebookNode, parameters: dict) -> None:
+    """Insert ``NAME = value`` lines after the cell tagged ``parameters`` (error if none)."""
+    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if index is None:
+        raise ValueError("notebook has no cell tagged 'parameters'")
+    if not parameters:
+        return
+    source = "# Parameters injected by dlkdd_lite.tutorial.notebooks\n" + "".join(
+        f"{name} = {value!r}\n" for name, value in parameters.items()
+    )
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(index + 1, cell)
+
+
+def run_notebook(
+    path: str | os.PathLike,
+    out_path: str | os.PathLike | None = None,
+    *,
+    parameters: dict | None = None,
+    cwd: str | os.PathLike | None = None,
+    timeout: int = 900,
+    solutions: bool = True,
+) -> float:
+    """Execute a notebook; write the executed copy to ``out_path``; return the seconds taken.
+
+    Cells run in ``cwd`` (default: the notebook's own folder, as in JupyterLab). With ``solutions``
+    and a solutions file beside the notebook (``solutions/<stem>.py``), the worked solutions run in
+    place of the empty exercise cells; ``out_path`` then gets the learner's edition and
+    ``solutions/<name>`` beside it the worked solutions. A failing cell raises
+    ``nbclient.exceptions.CellExecutionError`` naming the cell; the partial output, solutions
+    included, is still written to ``out_path`` so it can be inspected.
+    """
+    path = Path(path)
+    original = nbformat.read(path, as_version=4)
+    nb = copy.deepcopy(original)
+    inject_parameters(nb, parameters or {})
+    worked = solutions_path(path)
+    worked = read_solutions(worked) if solutions and worked.is_file() else None
+    if worked:
+        nb = fill_in(nb, worked)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3",
+        resources={"metadata": {"path": str(cwd or path.parent)}},
+    )  # fmt: skip
+    start = time.perf_counter()
+    # The kernel inherits this: explorers in dlkdd_lite.viz.widgets then draw static figures.
+    os.environ["DLKDD_HEADLESS"] = "1"
+    try:
+        client.execute()
+    except BaseException:
+        if out_path is not None:
+            write_text_atomic(out_path, nbformat.writes(nb))
+        raise
+    if out_path is not None:
+        out_path = Path(out_path)
+        write_text_atomic(out_path, nbformat.writes(learner_edition(nb, original) if worked else nb))
+        if worked:
+            edition = solutions_edition(nb, original, title=path.stem)
+            write_text_atomic(out_path.parent / "solutions" / out_path.name, nbformat.writes(edition))
+    return time.perf_counter() - start
+
+
+def list_notebooks(folder: str | os.PathLike) -> list[Path]:
+    """The numbered notebooks of ``folder`` (``NN_*.ipynb``) in learning order."""
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]*_*.ipynb"))
