@@ -60,18 +60,32 @@ def sample_frame_indices(
         raise ValueError(f"{strategy} sampling of {num_frames} frames takes {need} draws, got {len(draws)}")
 
     if strategy == "dense":
-        span = (num_frames - 1) * frame_stride + 1
-        slack = max(video_frames - span, 0)
-        if train:
-            start = min(int(draws[0] * (slack + 1)), slack)  # uniform in [0, slack]
-        else:
-            start = round(slack * (clip_index + 0.5) / num_clips) if num_clips > 1 else slack // 2
-        indices = start + np.arange(num_frames) * frame_stride
+        indices = _dense_indices(video_frames, num_frames, frame_stride, train, clip_index, num_clips, draws)
     else:
-        edges = np.linspace(0, video_frames, num_frames + 1)
-        if train:
-            offsets = np.asarray(draws[:num_frames])
-        else:
-            offsets = np.full(num_frames, (clip_index + 0.5) / num_clips)
-        indices = np.floor(edges[:-1] + offsets * (edges[1:] - edges[:-1]))
+        indices = _segment_indices(video_frames, num_frames, train, clip_index, num_clips, draws)
     return np.mod(indices.astype(np.int64), video_frames)  # loop short videos
+
+
+def _dense_indices(
+    video_frames: int, num_frames: int, frame_stride: int, train: bool, clip_index: int, num_clips: int, draws
+) -> np.ndarray:
+    """``num_frames`` frames ``frame_stride`` apart from a random start (train) or window ``clip_index``."""
+    span = (num_frames - 1) * frame_stride + 1
+    slack = max(video_frames - span, 0)
+    if train:
+        start = min(int(draws[0] * (slack + 1)), slack)  # uniform in [0, slack]
+    else:
+        start = round(slack * (clip_index + 0.5) / num_clips) if num_clips > 1 else slack // 2
+    return start + np.arange(num_frames) * frame_stride
+
+
+def _segment_indices(
+    video_frames: int, num_frames: int, train: bool, clip_index: int, num_clips: int, draws
+) -> np.ndarray:
+    """One frame from each of ``num_frames`` equal segments: at the draws (train) or the middle (shifted)."""
+    edges = np.linspace(0, video_frames, num_frames + 1)
+    if train:
+        offsets = np.asarray(draws[:num_frames])
+    else:
+        offsets = np.full(num_frames, (clip_index + 0.5) / num_clips)
+    return np.floor(edges[:-1] + offsets * (edges[1:] - edges[:-1]))  # float, not yet looped

@@ -151,40 +151,16 @@ def train_zerodce(
     (their learning rate 1e-4 suits 200 epochs on a GPU; 1e-3 converges within minutes on a CPU).
     ``width`` is DCE-Net's filters per layer (the paper's 32; the quick tier ships 16, see ``DCENet``).
     """
-    if frames.ndim != 4 or frames.shape[1] != 3 or not frames.is_floating_point():
-        raise ValueError(f"frames must be float (N, 3, H, W) in [0, 1], got {frames.dtype} {tuple(frames.shape)}")
-    if torch.isnan(frames).any() or frames.min() < 0 or frames.max() > 1:
-        raise ValueError("frames must be finite and in [0, 1]")
-    size = min(frames.shape[-2:])
-    patch = size if patch_size is None else patch_size
-    if patch % 16 or patch > size:
-        raise ValueError(f"patch_size must be a multiple of 16 and <= the frame size {size}, got {patch_size}")
+    patch = _check_frames(frames, patch_size)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)
     model = DCENet(width=width).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    start, rows = 0, []
     checkpoint = out / "zerodce.pt"
     settings = {"loss_weights": loss_weights, "batch_size": batch_size, "patch": patch, "lr": lr, "seed": seed,
                 "width": width}  # fmt: skip
-    if checkpoint.exists():
-        state = torch.load(checkpoint, map_location=device, weights_only=True)
-        old = state.get("settings", settings)
-        if old != settings:  # resuming with other settings would train a mixture of two runs
-            raise ValueError(f"{checkpoint} was trained with {old}, not {settings}; choose another folder")
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        start, rows = state["step"], [tuple(r) for r in state["rows"]]
-        torch.set_rng_state(state["rng"])
-
-    def save(step: int) -> None:
-        state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                 "rows": [list(r) for r in rows], "rng": torch.get_rng_state(), "settings": settings}  # fmt: skip
-        save_atomic(checkpoint, lambda tmp: torch.save(state, tmp))
-        write_text_atomic(
-            out / "metrics.csv", "step,metric,value\n" + "".join(f"{s},{m},{v:.6g}\n" for s, m, v in rows)
-        )
+    start, rows = _resume(checkpoint, model, optimizer, settings, device) if checkpoint.exists() else (0, [])
 
     model.train()
     for step in tqdm(range(start, steps), desc="Zero-DCE", initial=start, total=steps, disable=not progress):
@@ -198,5 +174,38 @@ def train_zerodce(
         optimizer.step()
         rows += [(step, name, value.item()) for name, value in losses.items()]
         if (step + 1) % 25 == 0 or step + 1 == steps:
-            save(step + 1)
+            _save(out, model, optimizer, step + 1, rows, settings)
     return model.eval()
+
+
+def _check_frames(frames: torch.Tensor, patch_size: int | None) -> int:
+    """The crop size to train on (``patch_size``, or None: the frames' short side), after checking both."""
+    if frames.ndim != 4 or frames.shape[1] != 3 or not frames.is_floating_point():
+        raise ValueError(f"frames must be float (N, 3, H, W) in [0, 1], got {frames.dtype} {tuple(frames.shape)}")
+    if torch.isnan(frames).any() or frames.min() < 0 or frames.max() > 1:
+        raise ValueError("frames must be finite and in [0, 1]")
+    size = min(frames.shape[-2:])
+    patch = size if patch_size is None else patch_size
+    if patch % 16 or patch > size:
+        raise ValueError(f"patch_size must be a multiple of 16 and <= the frame size {size}, got {patch_size}")
+    return patch
+
+
+def _resume(checkpoint: Path, model: DCENet, optimizer, settings: dict, device) -> tuple[int, list[tuple]]:
+    """Load ``checkpoint`` into ``model``, ``optimizer`` and torch's RNG; return its step and metric rows."""
+    state = torch.load(checkpoint, map_location=device, weights_only=True)
+    old = state.get("settings", settings)
+    if old != settings:  # resuming with other settings would train a mixture of two runs
+        raise ValueError(f"{checkpoint} was trained with {old}, not {settings}; choose another folder")
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    torch.set_rng_state(state["rng"])
+    return state["step"], [tuple(r) for r in state["rows"]]
+
+
+def _save(out: Path, model: DCENet, optimizer, step: int, rows: list[tuple], settings: dict) -> None:
+    """Write ``out/zerodce.pt`` (weights, optimiser, step, rows, RNG, settings) and ``out/metrics.csv``."""
+    state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
+             "rows": [list(r) for r in rows], "rng": torch.get_rng_state(), "settings": settings}  # fmt: skip
+    save_atomic(out / "zerodce.pt", lambda tmp: torch.save(state, tmp))
+    write_text_atomic(out / "metrics.csv", "step,metric,value\n" + "".join(f"{s},{m},{v:.6g}\n" for s, m, v in rows))

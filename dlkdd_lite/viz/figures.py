@@ -61,43 +61,21 @@ def build_figures(
     """
     from dlkdd_lite.experiments.sweep import Cell, cell_dir, read_results
     from dlkdd_lite.results import final_metrics
-    from dlkdd_lite.viz.ablation import plot_accuracy_heatmap, plot_accuracy_vs_temperature, plot_teacher_inputs
     from dlkdd_lite.viz.paper import plot_accuracy_vs_cost, plot_confusions
 
     out, figures_dir = Path(out), Path(figures_dir)
-    written: list[Path] = []
     results = read_results(out / "sweep")
     teacher_dir = out / "teachers" / main_enhancer
     teacher = final_metrics(teacher_dir)["video_acc1"]
     num_classes = int(results["num_classes"].iloc[0])
-
-    ax = plot_accuracy_vs_temperature(results, teacher=teacher, chance=1 / num_classes)
-    written += _save(ax.figure, figures_dir / "fig1_temperature")
-    written += _save(plot_accuracy_heatmap(results).figure, figures_dir / "fig2_heatmap")
-    ax = plot_teacher_inputs(pd.read_csv(out / "teacher_inputs.csv"))
-    written += _save(ax.figure, figures_dir / "fig3_teacher_input")
+    written = _ablation_figures(results, out / "teacher_inputs.csv", teacher, num_classes, figures_dir)
 
     table = method_table(pd.read_csv(out / "methods.csv"), pd.read_csv(out / "costs.csv"))
-    note = (
-        f"Measured by this kit ({kit_label}). GFLOPs counted with torch's FLOP counter (a multiply-add is 2 FLOPs); "
-        "elementwise enhancers such as gamma count as 0. Not the paper's numbers: see paper_vs_kit.md."
-    )
-    written += write_table(table, figures_dir / "tables" / "table1", title="Table 1 (kit, measured)", note=note)
-    dlkdd = table.loc[table["method"] == "DL-KDD student", "top-1 (%)"]
-    kit = {}  # the kit's number sits beside the paper's only for the dataset it was measured on
-    if paper_dataset and not dlkdd.empty:
-        kit[paper_dataset] = float(dlkdd.iloc[0])
-    source = "Paper numbers from dlkdd_lite/resources/paper_results.csv (sources in its last column)."
-    written += write_table(paper_vs_kit(kit, kit_label=kit_label), figures_dir / "tables" / "paper_vs_kit",
-                           title="DL-KDD: the paper's numbers and the kit's", note=source)  # fmt: skip
-    written += write_table(paper_results(), figures_dir / "tables" / "paper_results", title="Published numbers")
-
+    written += _write_tables(table, figures_dir / "tables", kit_label, paper_dataset)
     written += _save(plot_accuracy_vs_cost(table).figure, figures_dir / "fig5_accuracy_vs_cost")
 
     if classes is None:
-        from dlkdd_lite.data.splits import ARID_CLASSES
-
-        classes = list(ARID_CLASSES) if num_classes == len(ARID_CLASSES) else [str(i) for i in range(num_classes)]
+        classes = _default_classes(num_classes)
     temperature, alpha = headline
     student_dir = cell_dir(out / "sweep", Cell(temperature, alpha, 0))
     predictions = {"teacher (enhanced)": pd.read_csv(teacher_dir / "predictions.csv"),
@@ -106,6 +84,45 @@ def build_figures(
     if data_root is not None:
         written += _save(_frames_panel(Path(data_root), results, classes), figures_dir / "fig7_dark_vs_enhanced")
     return written
+
+
+def _ablation_figures(
+    results: pd.DataFrame, teacher_inputs: Path, teacher: float, num_classes: int, figures_dir: Path
+) -> list[Path]:
+    """Figures 1-3: accuracy vs temperature (with the teacher's and chance), the heatmap, teacher inputs."""
+    from dlkdd_lite.viz.ablation import plot_accuracy_heatmap, plot_accuracy_vs_temperature, plot_teacher_inputs
+
+    ax = plot_accuracy_vs_temperature(results, teacher=teacher, chance=1 / num_classes)
+    written = _save(ax.figure, figures_dir / "fig1_temperature")
+    written += _save(plot_accuracy_heatmap(results).figure, figures_dir / "fig2_heatmap")
+    ax = plot_teacher_inputs(pd.read_csv(teacher_inputs))
+    written += _save(ax.figure, figures_dir / "fig3_teacher_input")
+    return written
+
+
+def _write_tables(table: pd.DataFrame, tables_dir: Path, kit_label: str, paper_dataset: str | None) -> list[Path]:
+    """Table 1 (the kit's methods, measured), the paper's numbers beside the kit's, and the published numbers."""
+    note = (
+        f"Measured by this kit ({kit_label}). GFLOPs counted with torch's FLOP counter (a multiply-add is 2 FLOPs); "
+        "elementwise enhancers such as gamma count as 0. Not the paper's numbers: see paper_vs_kit.md."
+    )
+    written = write_table(table, tables_dir / "table1", title="Table 1 (kit, measured)", note=note)
+    dlkdd = table.loc[table["method"] == "DL-KDD student", "top-1 (%)"]
+    kit = {}  # the kit's number sits beside the paper's only for the dataset it was measured on
+    if paper_dataset and not dlkdd.empty:
+        kit[paper_dataset] = float(dlkdd.iloc[0])
+    source = "Paper numbers from dlkdd_lite/resources/paper_results.csv (sources in its last column)."
+    written += write_table(paper_vs_kit(kit, kit_label=kit_label), tables_dir / "paper_vs_kit",
+                           title="DL-KDD: the paper's numbers and the kit's", note=source)  # fmt: skip
+    written += write_table(paper_results(), tables_dir / "paper_results", title="Published numbers")
+    return written
+
+
+def _default_classes(num_classes: int) -> list[str]:
+    """ARID's class names when there are 11 classes, else the class numbers as strings."""
+    from dlkdd_lite.data.splits import ARID_CLASSES
+
+    return list(ARID_CLASSES) if num_classes == len(ARID_CLASSES) else [str(i) for i in range(num_classes)]
 
 
 def _frames_panel(data_root: Path, results: pd.DataFrame, classes: list[str], per_panel: int = 6):

@@ -132,6 +132,11 @@ def fetch_url(
                         "the same command again: it resumes where it stopped"
                     ) from err
                 raise
+    return _install(partial, dest, url, sha256, progress)
+
+
+def _install(partial: Path, dest: Path, url: str, sha256: str | None, progress: bool) -> str:
+    """Rename the complete ``partial`` to ``dest`` if it has the ``sha256`` expected (when given); return its sha256."""
     digest = sha256_file(partial, progress=progress)
     if sha256 and digest != sha256.strip().lower():
         bad = dest.with_name(dest.name + ".sha256-mismatch")

@@ -52,6 +52,47 @@ def _job(args: tuple) -> str | None:
     return shrink_clip(*args)
 
 
+def _check_request(root: Path, out: Path, dataset: str, name: str | None, short_side: int) -> None:
+    """Refuse generated data, a dataset other than ``name``, a bad ``short_side`` and ``out`` = ``root``."""
+    if dataset == "quick":
+        raise ValueError(f"{root} holds generated quick-tier data, which is small already; prepare is for real data")
+    if name is not None and get_dataset(name).name != dataset:
+        raise ValueError(f"{root} holds {dataset!r}, not {name!r}")
+    if short_side < 16 or short_side % 2:
+        raise ValueError(f"short_side must be an even number of pixels >= 16, got {short_side}")
+    if out.resolve() == root.resolve():
+        raise ValueError(f"--out must differ from --root ({root}): the originals are kept")
+
+
+def _check_out(out: Path, wanted: dict) -> None:
+    """Refuse an ``out`` prepared with settings other than ``wanted``, or holding files but no manifest."""
+    old = read_manifest(out)
+    if old is not None and {k: old.get(k) for k in wanted} != wanted:
+        raise ValueError(f"{out} was prepared with other settings ({ {k: old.get(k) for k in wanted} }); "
+                         "choose another --out")  # fmt: skip
+    if old is None and out.exists() and any(out.iterdir()):
+        raise ValueError(f"{out} already holds files but no dataset.json; choose an empty or new --out")
+
+
+def _run_jobs(jobs: list[tuple], workers: int | None, desc: str, progress: bool) -> dict[str, str]:
+    """Re-encode every job (default: up to 4 processes); ``{source path: error}`` for those that failed."""
+    workers = min(workers or min(4, os.cpu_count() or 1), max(1, len(jobs)))
+    bar = tqdm(total=len(jobs), desc=desc, disable=not progress)
+    failed = {}
+    if workers > 1:  # spawn, not fork: a worker forked from a notebook would copy torch and its threads
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for job, err in zip(jobs, pool.map(_job, jobs)):
+                failed.update({job[0]: err} if err else {})
+                bar.update()
+    else:
+        for job in jobs:
+            err = _job(job)
+            failed.update({job[0]: err} if err else {})
+            bar.update()
+    bar.close()
+    return failed
+
+
 def prepare_dataset(
     root: str | os.PathLike,
     out: str | os.PathLike | None = None,
@@ -73,22 +114,10 @@ def prepare_dataset(
     root = Path(root)
     out = Path(out) if out else root.with_name(f"{root.name}-s{short_side}")
     layout = detect_layout(root)
-    if layout.dataset == "quick":
-        raise ValueError(f"{root} holds generated quick-tier data, which is small already; prepare is for real data")
-    if name is not None and get_dataset(name).name != layout.dataset:
-        raise ValueError(f"{root} holds {layout.dataset!r}, not {name!r}")
-    if short_side < 16 or short_side % 2:
-        raise ValueError(f"short_side must be an even number of pixels >= 16, got {short_side}")
-    if out.resolve() == root.resolve():
-        raise ValueError(f"--out must differ from --root ({root}): the originals are kept")
+    _check_request(root, out, layout.dataset, name, short_side)
     info = get_dataset(layout.dataset)
     wanted = {"prepared_from": str(root.resolve()), "short_side": short_side, "crf": crf}
-    old = read_manifest(out)
-    if old is not None and {k: old.get(k) for k in wanted} != wanted:
-        raise ValueError(f"{out} was prepared with other settings ({ {k: old.get(k) for k in wanted} }); "
-                         "choose another --out")  # fmt: skip
-    if old is None and out.exists() and any(out.iterdir()):
-        raise ValueError(f"{out} already holds files but no dataset.json; choose an empty or new --out")
+    _check_out(out, wanted)
 
     from dlkdd_lite.data.acquire.verify import _lists
     from dlkdd_lite.data.splits import read_split_file
@@ -108,20 +137,7 @@ def prepare_dataset(
             kept += 1
         elif src is not None:
             jobs.append((str(src), str(dest), short_side, crf))
-    workers = min(workers or min(4, os.cpu_count() or 1), max(1, len(jobs)))
-    bar = tqdm(total=len(jobs), desc=f"re-encoding to {short_side}px", disable=not progress)
-    failed = {}
-    if workers > 1:  # spawn, not fork: a worker forked from a notebook would copy torch and its threads
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for job, err in zip(jobs, pool.map(_job, jobs)):
-                failed.update({job[0]: err} if err else {})
-                bar.update()
-    else:
-        for job in jobs:
-            err = _job(job)
-            failed.update({job[0]: err} if err else {})
-            bar.update()
-    bar.close()
+    failed = _run_jobs(jobs, workers, f"re-encoding to {short_side}px", progress)
     clips = sum(1 for _ in (out / "clips").glob("*/*.mp4"))
     write_manifest(out, {**read_manifest(out), "complete": not failed, "clips": clips})
     return {"root": str(root), "out": str(out), "short_side": short_side, "clips": clips,

@@ -78,21 +78,8 @@ def verify_dataset(
     entries = {(s, sub): read_split_file(path, layout.classes) for s, sub, path in lists if path is not None}
     paths = resolve_videos(layout.clips_dir, sorted({e.relpath for rows in entries.values() for e in rows}))
     present = sorted({p for p in paths.values() if p is not None})
-    errors: dict[Path, str] = {}
-    if probe and present:
-        with ThreadPoolExecutor(workers or min(4, os.cpu_count() or 1)) as pool:
-            results = tqdm(pool.map(probe_clip, present), total=len(present), desc=f"probing {layout.dataset}",
-                           disable=not progress)  # fmt: skip
-            errors = {path: err for path, err in zip(present, results) if err is not None}
-    rows = []
-    for split, subset, path in lists:
-        listed = entries.get((split, subset), [])
-        found = [paths[e.relpath] for e in listed if paths[e.relpath] is not None]
-        rows.append({
-            "split": split, "subset": subset, "list": str(path) if path else None, "listed": len(listed),
-            "expected": info.expected_count(split, subset) if info else None, "present": len(found),
-            "missing": len(listed) - len(found), "unreadable": sum(p in errors for p in found),
-        })  # fmt: skip
+    errors = _probe_clips(present, workers, progress, layout.dataset) if probe and present else {}
+    rows = _split_rows(lists, entries, paths, errors, info)
     listed_files = {p for p in paths.values() if p is not None}
     on_disk = {p for p in layout.clips_dir.glob("*/*") if p.suffix.lower() in VIDEO_EXTENSIONS}
     manifest = read_manifest(root)
@@ -107,6 +94,28 @@ def verify_dataset(
     }  # fmt: skip
     write_text_atomic(root / REPORT, json.dumps(report, indent=2) + "\n")
     return report
+
+
+def _probe_clips(present: list[Path], workers: int | None, progress: bool, dataset: str) -> dict[Path, str]:
+    """``{path: error}`` for the clips of ``present`` that do not decode, probed by threads (default: up to 4)."""
+    with ThreadPoolExecutor(workers or min(4, os.cpu_count() or 1)) as pool:
+        results = tqdm(pool.map(probe_clip, present), total=len(present), desc=f"probing {dataset}",
+                       disable=not progress)  # fmt: skip
+        return {path: err for path, err in zip(present, results) if err is not None}
+
+
+def _split_rows(lists: list, entries: dict, paths: dict, errors: dict[Path, str], info) -> list[dict]:
+    """The report's ``splits`` rows: listed, expected, present, missing and unreadable clips of each list."""
+    rows = []
+    for split, subset, path in lists:
+        listed = entries.get((split, subset), [])
+        found = [paths[e.relpath] for e in listed if paths[e.relpath] is not None]
+        rows.append({
+            "split": split, "subset": subset, "list": str(path) if path else None, "listed": len(listed),
+            "expected": info.expected_count(split, subset) if info else None, "present": len(found),
+            "missing": len(listed) - len(found), "unreadable": sum(p in errors for p in found),
+        })  # fmt: skip
+    return rows
 
 
 def format_report(report: dict) -> str:

@@ -111,6 +111,36 @@ def _check(params: dict) -> None:
     need(0.0 < params["brightness"] < 1.0, f"brightness must be in (0, 1), got {params['brightness']}")
 
 
+def _write_manifest(root: Path, params: dict) -> None:
+    """Write ``root/synth.json``; refuse a root already generated with other parameters."""
+    manifest = root / "synth.json"
+    if manifest.exists():
+        old = json.loads(manifest.read_text(encoding="utf-8"))["params"]
+        diff = sorted(k for k in params if old.get(k) != params[k])
+        if diff:
+            raise ValueError(
+                f"{root} already holds a generated dataset with other parameters ({', '.join(diff)} differ: "
+                f"{ {k: old.get(k) for k in diff} } there); choose another --root or delete it"
+            )
+    root.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(manifest, json.dumps({"params": params, "classes": list(ARID_CLASSES), "version": __version__,
+                                            "generator": "dlkdd_lite.data.synth"}, indent=2) + "\n")  # fmt: skip
+
+
+def _write_clips(todo: list[tuple], params: dict, workers: int | None, bar) -> None:
+    """Write every clip of ``todo``, in ``workers`` processes (default: up to 2, or os.cpu_count())."""
+    workers = min(workers or min(2, os.cpu_count() or 1), max(len(todo), 1))
+    if workers > 1:
+        # spawn, not fork: a worker forked from a notebook kernel would copy its memory (torch etc.)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for _ in pool.map(_write_clip, todo, [params] * len(todo)):
+                bar.update()
+    else:
+        for job in todo:
+            _write_clip(job, params)
+            bar.update()
+
+
 def generate_dataset(
     root: str | os.PathLike,
     *,
@@ -145,18 +175,7 @@ def generate_dataset(
     params = dict(seed=seed, actors=actors, test_actors=test_actors, clips_per_actor=clips_per_actor,
                   num_frames=num_frames, size=size, fps=fps, brightness=brightness)  # fmt: skip
     _check(params)
-    manifest = root / "synth.json"
-    if manifest.exists():
-        old = json.loads(manifest.read_text(encoding="utf-8"))["params"]
-        diff = sorted(k for k in params if old.get(k) != params[k])
-        if diff:
-            raise ValueError(
-                f"{root} already holds a generated dataset with other parameters ({', '.join(diff)} differ: "
-                f"{ {k: old.get(k) for k in diff} } there); choose another --root or delete it"
-            )
-    root.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(manifest, json.dumps({"params": params, "classes": list(ARID_CLASSES), "version": __version__,
-                                            "generator": "dlkdd_lite.data.synth"}, indent=2) + "\n")  # fmt: skip
+    _write_manifest(root, params)
 
     jobs = [(label, name, a, c) for label, name in enumerate(ARID_CLASSES)
             for a in range(1, actors + 1) for c in range(1, clips_per_actor + 1)]  # fmt: skip
@@ -168,16 +187,7 @@ def generate_dataset(
         if not (root / relpath).exists():
             todo.append((root / relpath, label, name, a, c))
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=f"generating {root.name}", disable=not progress)
-    workers = min(workers or min(2, os.cpu_count() or 1), max(len(todo), 1))
-    if workers > 1:
-        # spawn, not fork: a worker forked from a notebook kernel would copy its memory (torch etc.)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for _ in pool.map(_write_clip, todo, [params] * len(todo)):
-                bar.update()
-    else:
-        for job in todo:
-            _write_clip(job, params)
-            bar.update()
+    _write_clips(todo, params, workers, bar)
     bar.close()
     for subset, entries in splits.items():
         write_split_file(root / "splits" / f"ARID_split1_{subset}.txt", entries)
