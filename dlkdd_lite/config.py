@@ -27,6 +27,13 @@ NORMS = tuple(NORM_STATS)
 OPTIMIZERS = ("adamw", "sgd")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 SAMPLINGS = ("dense", "segment")  # data.sampling.sample_frame_indices
+# Settings that change how fast a run goes, not what it computes (beyond the last bits of floating point):
+# a run may resume with different ones. eval_every changes which epochs have test rows, not the weights.
+MACHINERY = (
+    "device", "num_workers", "prefetch_factor", "cache", "enhanced_cache", "channels_last", "compile", "eval_every",
+)  # fmt: skip
+# What a student must share with its frozen teacher: the classes, and the enhanced view the teacher saw.
+TEACHER_SHARED = ("num_classes", "enhancer", "gamma", "enhancer_weights", "norm")
 ENHANCERS = ("none", "gamma", "histeq", "zerodce")  # see enhance.build_enhancer
 
 # What each role trains on and against (DL-KDD, Chang et al. 2024):

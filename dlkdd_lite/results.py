@@ -1,7 +1,8 @@
-"""results.py: the run folder's record - tidy ``metrics.csv`` rows and per-video predictions.
+"""results.py: the run folder and its record - tidy ``metrics.csv`` rows and per-video predictions.
 
-Rows are appended and flushed as training goes (``epoch, split, metric, value`` plus the run's
-name, role and seed), so a crash loses nothing already written. Knows nothing about models.
+``open_run_dir`` prepares a folder for a run (or finds it finished, or refuses another run's). Rows are
+appended and flushed as training goes (``epoch, split, metric, value`` plus the run's name, role and
+seed), so a crash loses nothing already written. Knows nothing about models.
 """
 
 from __future__ import annotations
@@ -16,6 +17,34 @@ import pandas as pd
 from dlkdd_lite.runtime.atomic import write_text_atomic
 
 METRIC_COLUMNS = ("run", "role", "seed", "epoch", "split", "metric", "value")
+RUN_FILES = ("checkpoint.pt", "result.json", "metrics.csv", "predictions.csv")
+
+
+def open_run_dir(out: Path, config, overwrite: bool) -> bool:
+    """Prepare the folder ``out`` for a run of ``config`` (a ``RunConfig``); True when that run already finished.
+
+    A folder holding another run (a config that differs in more than ``config.MACHINERY``) is refused
+    unless ``overwrite``, which discards what is there.
+    """
+    from dlkdd_lite.config import MACHINERY
+
+    saved = out / "config.json"
+    if saved.exists() and not overwrite:
+        old = json.loads(saved.read_text(encoding="utf-8"))
+        diff = sorted(k for k, v in config.to_dict().items() if old.get(k) != v and k not in MACHINERY)
+        if diff:
+            raise ValueError(
+                f"run folder {out} holds a run with a different config (differs in {diff}); "
+                "choose another --out, or pass overwrite=True / --overwrite to start afresh"
+            )
+    if overwrite:
+        for name in RUN_FILES:
+            (out / name).unlink(missing_ok=True)
+    if (out / "result.json").exists():
+        return True
+    out.mkdir(parents=True, exist_ok=True)
+    config.save(out / "config.json")
+    return False
 
 
 class MetricsWriter:

@@ -1,8 +1,9 @@
 """train.py: one ``fit()`` for teacher, student, baseline and two-stream; only the step differs.
 
-Owns the epoch loop, the loaders, resuming and the run folder (``config.json``, ``metrics.csv``,
-``checkpoint.pt``, ``predictions.csv``, ``result.json``). The objective lives in distill.py, the
-multi-process plumbing (``torchrun``) in distributed.py.
+Read ``fit`` top to bottom: build (datasets, model, the teacher for a student, optimiser), loop over
+epochs, one step per batch (``step``: the roles' losses come from distill.py), evaluate, save. Owns the
+run folder (``config.json``, ``metrics.csv``, ``checkpoint.pt``, ``predictions.csv``, ``result.json``)
+and resuming. Where and how fast it runs is runtime/'s business (``speed.run_context``, ``speed.speed_up``).
 """
 
 from __future__ import annotations
@@ -14,29 +15,146 @@ import time
 from pathlib import Path
 
 import torch
-from torch.utils.data import DataLoader
 
 from dlkdd_lite.checkpoint import build_run_model, load_checkpoint, load_model, save_checkpoint
-from dlkdd_lite.config import RunConfig
+from dlkdd_lite.config import TEACHER_SHARED, RunConfig
 from dlkdd_lite.data.acquire.weights import resolve_pretrained
 from dlkdd_lite.data.dataset import DarkVideoDataset
-from dlkdd_lite.data.loader import batch_loader
+from dlkdd_lite.data.loader import build_loaders
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.evaluate import evaluate
-from dlkdd_lite.results import MetricsWriter, final_metrics, write_predictions
+from dlkdd_lite.results import MetricsWriter, final_metrics, open_run_dir, write_predictions
 from dlkdd_lite.runtime.atomic import write_text_atomic
-from dlkdd_lite.runtime.device import autocast, cuda_tuning, grad_scaler, rng_state, set_rng_state, tune_cpu_allocator
-from dlkdd_lite.runtime.distributed import EpochSampler, EpochView, World, join_world, rank_seed
+from dlkdd_lite.runtime.device import autocast, grad_scaler, rng_state, set_rng_state
+from dlkdd_lite.runtime.distributed import World, rank_seed
 from dlkdd_lite.runtime.progress import tqdm  # in a notebook: one line per run
-from dlkdd_lite.runtime.teacher_memo import TeacherMemo, checkpoint_identity
+from dlkdd_lite.runtime.speed import run_context, speed_up
 
 CHECKPOINT = "checkpoint.pt"
-# Settings that change how fast a run goes, not what it computes (beyond the last bits of floating
-# point): a run may resume with different ones.
-# eval_every changes which epochs metrics.csv has test rows for, not the weights.
-MACHINERY = (
-    "device", "num_workers", "prefetch_factor", "cache", "enhanced_cache", "channels_last", "compile", "eval_every",
-)  # fmt: skip
+
+
+def fit(
+    config: RunConfig,
+    data_root: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    *,
+    progress: bool = True,
+    overwrite: bool = False,
+) -> dict[str, float]:
+    """Train one run and return its final test metrics (``loss``, ``clip_acc1``, ``video_acc1``).
+
+    Resumes from ``out_dir/checkpoint.pt`` when it exists (same config), and returns at once when
+    the run already finished; ``overwrite=True`` discards an existing run in ``out_dir``. Under
+    ``torchrun`` every process calls fit() alike, each training on its share of every batch
+    (DistributedDataParallel); rank 0 alone writes the run folder. See docs/gpu.md.
+    """
+    out = Path(out_dir)
+    if config.teacher_ckpt:  # the same teacher, however its path was written, is the same run
+        config = dataclasses.replace(config, teacher_ckpt=str(Path(config.teacher_ckpt).resolve()))
+    with run_context(config) as world:
+        progress = progress and world.is_main
+        if start_run(out, config, world, overwrite=overwrite, progress=progress):
+            return final_metrics(out)  # finished before
+        # 1. Build: the data, the model (and a student's frozen teacher), the optimiser; resume if we can.
+        torch.manual_seed(config.seed)
+        train_set, test_set = build_datasets(config, data_root, progress=progress)
+        train_loader, sampler, test_loader = build_loaders(config, train_set, test_set, world)
+        teacher = load_teacher(config, world.device) if config.role == "student" else None
+        resuming = (out / CHECKPOINT).exists()  # then the checkpoint's weights replace the pretrained ones
+        net = build_run_model(config, pretrained=None if resuming else config.pretrained).to(world.device)
+        if world.rank > 0:  # DDP copies rank 0's weights; dropout masks should differ, as the clips do
+            torch.manual_seed(rank_seed(config.seed, world.rank))
+        model, teacher = speed_up(config, world, net, teacher, train_set)  # `net` is what is evaluated and saved
+        optimizer, scheduler, scaler = build_optimizer(config, net, world.device)
+        start = resume(out / CHECKPOINT, net, optimizer, scheduler, scaler, config, world) if resuming else 0
+        writer = MetricsWriter(out / "metrics.csv", run=out.name, role=config.role, seed=config.seed,
+                               start_epoch=start) if world.is_main else None  # fmt: skip
+
+        # 2. Loop: an epoch of steps, then (every eval_every epochs) an evaluation, then a checkpoint.
+        metrics, predictions = {}, []
+        epochs = tqdm(range(start, config.epochs), desc=f"{out.name} ({config.role}, seed {config.seed})",
+                      disable=not progress, initial=start, total=config.epochs, unit="epochs")  # fmt: skip
+        for epoch in epochs:
+            sampler.set_epoch(epoch)
+            began = time.perf_counter()
+            train_metrics = train_epoch(model, teacher, train_loader, optimizer, scaler, config, world, progress)
+            scheduler.step()
+            train_metrics.update(seconds=time.perf_counter() - began, lr=optimizer.param_groups[0]["lr"])
+            evaluated = (epoch + 1) % config.eval_every == 0 or epoch + 1 == config.epochs
+            if evaluated:  # draws nothing from torch's RNG, so eval_every does not change the dropout masks
+                metrics, predictions = evaluate_run(net, test_loader, test_set, config, world, progress)
+            log_epoch(writer, epochs, epoch, train_metrics, metrics if evaluated else None)
+            save_epoch(out / CHECKPOINT, epoch, net, optimizer, scheduler, scaler, config, world)  # after the rows
+            world.barrier()
+
+        # 3. Save the results: per-video predictions and the final metrics.
+        if not predictions:  # resumed a run whose last epoch was done but not marked finished
+            metrics, predictions = evaluate_run(net, test_loader, test_set, config, world, progress)
+        finish(out, metrics, predictions, train_set.skipped + test_set.skipped, world)
+        return metrics
+
+
+def step(model, teacher, batch: dict, labels: torch.Tensor, config: RunConfig, device) -> dict[str, torch.Tensor]:
+    """One batch's forward and loss: ``{"loss", "ce", "logits"}`` (+ ``"kd"`` for the student).
+
+    The student sees the dark view and learns from the frozen teacher's view of the enhanced clip
+    (``kd_step``); every other role is trained with cross-entropy on the view(s) it sees (``ce_step``).
+    """
+    fmt = torch.channels_last_3d if config.channels_last else torch.preserve_format
+    view = lambda name: batch[name].to(device, non_blocking=True, memory_format=fmt)  # (B, C, T, H, W)
+    if teacher is not None:
+        return kd_step(model, teacher, view("dark"), view("enhanced"), labels,
+                       temperature=config.temperature, alpha=config.alpha)  # fmt: skip
+    clips = (view("dark"), view("enhanced")) if config.input_view == "both" else view(config.input_view)
+    return ce_step(model, clips, labels, label_smoothing=config.label_smoothing)
+
+
+def train_epoch(
+    model, teacher, loader, optimizer, scaler, config: RunConfig, world: World, progress: bool
+) -> dict[str, float]:
+    """One pass over the training batches: forward and loss (``step``), backward, update.
+
+    Returns the epoch's means over clips: ``loss``, ``ce``, ``kd`` (a student's) and ``clip_acc1``.
+    """
+    model.train()
+    device = world.device
+    sums = EpochSums(device)
+    # iter() first: given the loader itself, tqdm.auto would build (and drop) an iterator of its own.
+    for batch in tqdm(iter(loader), total=len(loader), desc="train", disable=not progress, leave=False):
+        labels = batch["label"].to(device, non_blocking=True)
+        with autocast(device, config.amp):
+            out = step(model, teacher, batch, labels, config, device)
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(out["loss"]).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        clips = labels.numel()
+        for name in ("loss", "ce", "kd"):
+            if name in out:
+                sums.add(name, out[name].detach(), weight=clips)
+        sums.add("correct", (out["logits"].argmax(1) == labels).sum())
+        sums.add("clips", clips)
+    totals = sums.total(world)
+    means = {name: totals[name] / totals["clips"] for name in ("loss", "ce", "kd") if name in totals}
+    return {**means, "clip_acc1": totals["correct"] / totals["clips"]}
+
+
+class EpochSums:
+    """Named running sums that stay on the device, read once per epoch: a ``.item()`` per step would
+    stall the GPU's queue. float64 (MPS has none) keeps them equal to Python sums of each step's value."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.device, self.sums = device, {}
+        self.dtype = torch.float32 if device.type == "mps" else torch.float64
+
+    def add(self, name: str, value, weight: int = 1) -> None:
+        value = torch.as_tensor(value, device=self.device).to(self.dtype)
+        self.sums[name] = self.sums.get(name, 0) + value * weight
+
+    def total(self, world: World) -> dict[str, float]:
+        """``{name: sum}`` over the batches of every process."""
+        names = list(self.sums)
+        return dict(zip(names, world.sum(torch.stack([self.sums[n] for n in names])).tolist()))
 
 
 def build_datasets(
@@ -57,9 +175,10 @@ def build_datasets(
     return train, test
 
 
-def _load_teacher(config: RunConfig, device: torch.device):
+def load_teacher(config: RunConfig, device: torch.device) -> torch.nn.Module:
+    """The frozen teacher of a student's run, checked to agree with the student's data settings."""
     teacher, teacher_config = load_model(config.teacher_ckpt, device)
-    for key in ("num_classes", "enhancer", "gamma", "enhancer_weights", "norm"):
+    for key in TEACHER_SHARED:
         if getattr(teacher_config, key) != getattr(config, key):
             raise ValueError(
                 f"teacher {config.teacher_ckpt} was trained with {key}={getattr(teacher_config, key)!r} "
@@ -70,245 +189,87 @@ def _load_teacher(config: RunConfig, device: torch.device):
     return freeze(teacher)
 
 
-def _check_run_dir(out: Path, config: RunConfig, overwrite: bool) -> None:
-    saved = out / "config.json"
-    if not saved.exists() or overwrite:
-        return
-    old = json.loads(saved.read_text(encoding="utf-8"))
-    # Where a run executes does not change what it computes, so it may resume elsewhere.
-    diff = sorted(k for k, v in config.to_dict().items() if old.get(k) != v and k not in MACHINERY)
-    if diff:
-        raise ValueError(
-            f"run folder {out} holds a run with a different config (differs in {diff}); "
-            "choose another --out, or pass overwrite=True / --overwrite to start afresh"
-        )
-
-
-def build_loaders(
-    config: RunConfig, train_set: DarkVideoDataset, test_set: DarkVideoDataset, world: World
-) -> tuple[DataLoader, EpochSampler, DataLoader]:
-    """The training loader (with its sampler, for ``set_epoch``) and this process's evaluation loader.
-
-    ``config.batch_size`` is the global batch: each of the ``world.size`` processes loads an equal
-    share of it, so a run computes the same on one GPU as on eight (up to BatchNorm statistics,
-    which each process gathers from its own share).
-    """
-    if config.batch_size % world.size:
-        raise ValueError(
-            f"batch_size {config.batch_size} is the global batch and must divide evenly between the "
-            f"{world.size} processes; choose a multiple of {world.size}"
-        )
-    batch_size = config.batch_size // world.size
-    common = dict(num_workers=config.num_workers, pin_memory=world.device.type == "cuda")
-    if config.num_workers > 0:  # start the workers once, each keeping prefetch_factor batches ready
-        common.update(persistent_workers=True, prefetch_factor=config.prefetch_factor)
-    sampler = EpochSampler(train_set, seed=config.seed, rank=world.rank, world_size=world.size)
-    if config.num_workers == 0 and world.device.type == "cpu":  # batches built here and used synchronously,
-        train_set.reuse_buffers = 2  # each before the next but one is asked for: warm memory (DarkVideoDataset)
-    # Batches built whole by the dataset (batch_loader); their own generators: the loaders never
-    # draw from torch's global RNG, which feeds dropout.
-    train = batch_loader(EpochView(train_set), batch_size, sampler=sampler, drop_last=len(sampler) > batch_size,
-                         generator=torch.Generator().manual_seed(config.seed), **common)  # fmt: skip
-    shard = world.shard_videos(test_set, len(test_set.videos), test_set.num_clips)
-    test = batch_loader(shard, batch_size, generator=torch.Generator().manual_seed(config.seed), **common)
-    return train, sampler, test
-
-
-def fit(
-    config: RunConfig,
-    data_root: str | os.PathLike,
-    out_dir: str | os.PathLike,
-    *,
-    progress: bool = True,
-    overwrite: bool = False,
-) -> dict[str, float]:
-    """Train one run and return its final test metrics (``loss``, ``clip_acc1``, ``video_acc1``).
-
-    Resumes from ``out_dir/checkpoint.pt`` when it exists (same config), and returns at once when
-    the run already finished. ``overwrite=True`` discards an existing run in ``out_dir``.
-
-    Under ``torchrun`` every process calls fit() alike (so ``dlkdd train`` runs unchanged): they
-    train one model with DistributedDataParallel, each on its share of every batch, evaluate
-    their shares of the test videos and gather the predictions; rank 0 alone writes the run
-    folder and shows progress. See docs/gpu.md.
-    """
-    out = Path(out_dir)
-    if config.teacher_ckpt:  # the same teacher, however its path was written, is the same run
-        config = dataclasses.replace(config, teacher_ckpt=str(Path(config.teacher_ckpt).resolve()))
-    with join_world(config.device) as world, cuda_tuning(world.device):
-        if world.device.type == "cpu":
-            tune_cpu_allocator()  # batches reuse freed memory instead of page-faulting it in each step
-        return _fit(config, data_root, out, world, progress=progress and world.is_main, overwrite=overwrite)
-
-
-def _open_run_dir(out: Path, config: RunConfig, overwrite: bool) -> bool:
-    """Prepare ``out`` for this run; True when the run there already finished."""
-    _check_run_dir(out, config, overwrite)
-    if overwrite:
-        for name in (CHECKPOINT, "result.json", "metrics.csv", "predictions.csv"):
-            (out / name).unlink(missing_ok=True)
-    if (out / "result.json").exists():
-        return True
-    out.mkdir(parents=True, exist_ok=True)
-    config.save(out / "config.json")
-    return False
-
-
-def _fit(config: RunConfig, data_root, out: Path, world: World, *, progress: bool, overwrite: bool) -> dict:
-    # Rank 0 alone touches the folder; the others learn what it found there, or its error.
-    found: bool | Exception | None = None
-    if world.is_main:
-        try:
-            found = _open_run_dir(out, config, overwrite)
-            if not found and not (out / CHECKPOINT).exists():  # downloaded by this process alone; the
-                resolve_pretrained(config.arch, config.pretrained, progress=progress)  # others read the cache
-        except (ValueError, OSError) as err:
-            found = err
-    found = world.broadcast(found)
-    if isinstance(found, Exception):
-        raise found
-    if found:
-        return final_metrics(out)
-
-    device = world.device
-    torch.manual_seed(config.seed)
-    train_set, test_set = build_datasets(config, data_root, progress=progress)
-    train_loader, sampler, test_loader = build_loaders(config, train_set, test_set, world)
-    teacher = _load_teacher(config, device) if config.role == "student" else None
-    if teacher is not None and device.type == "cpu" and not config.compile:  # sweeps reuse its logits
-        teacher = TeacherMemo(teacher, checkpoint_identity(config.teacher_ckpt))
-    resuming = (out / CHECKPOINT).exists()  # then the checkpoint's weights replace the pretrained ones
-    net = build_run_model(config, pretrained=None if resuming else config.pretrained).to(device)
-    if world.rank > 0:  # DDP copies rank 0's weights; dropout masks should differ, as the clips do
-        torch.manual_seed(rank_seed(config.seed, world.rank))
-    if config.channels_last:
-        net = net.to(memory_format=torch.channels_last_3d)
-        teacher = teacher.to(memory_format=torch.channels_last_3d) if teacher is not None else None
+def build_optimizer(config: RunConfig, net: torch.nn.Module, device: torch.device):
+    """``(optimizer, scheduler, scaler)``: AdamW (or SGD with momentum), cosine decay over the epochs, and
+    the loss scaler mixed precision needs on CUDA (inactive otherwise)."""
     if config.optimizer == "sgd":
         optimizer = torch.optim.SGD(net.parameters(), lr=config.lr, momentum=0.9, weight_decay=config.weight_decay)
     else:
         optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs)
-    scaler = grad_scaler(device, config.amp)
+    return optimizer, scheduler, grad_scaler(device, config.amp)
 
-    start_epoch = 0
-    if resuming:
-        state = load_checkpoint(out / CHECKPOINT, map_location=device)
-        net.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        scaler.load_state_dict(state["scaler"])
-        _restore_rng(state, config, world)  # dropout draws continue as if never interrupted
-        start_epoch = state["epoch"] + 1
-    model = world.wrap(net)  # what trains; `net` is what is evaluated and saved
-    if config.compile:
-        model = torch.compile(model)
-        teacher = torch.compile(teacher) if teacher is not None else None
-    writer = None
+
+def evaluate_run(net, loader, test_set, config: RunConfig, world: World, progress: bool):
+    """``(metrics, predictions)`` on the test split, predictions in the split list's order."""
+    world.sync_buffers(net)
+    fmt = torch.channels_last_3d if config.channels_last else torch.preserve_format
+    metrics, predictions = evaluate(net, loader, view=config.input_view, device=world.device, amp=config.amp,
+                                    progress=progress, memory_format=fmt, gather=world.gather)  # fmt: skip
+    order = {video_id: i for i, (_, _, video_id) in enumerate(test_set.videos)}
+    predictions.sort(key=lambda row: order[row["video_id"]])  # gathered rank by rank
+    return metrics, predictions
+
+
+def start_run(out: Path, config: RunConfig, world: World, *, overwrite: bool, progress: bool) -> bool:
+    """Rank 0 opens the run folder (``results.open_run_dir``) and, for a run starting afresh, fetches its
+    pretrained weights (the others then read them from the cache); every process learns what it found,
+    or its error. True when the run there already finished."""
+    found: bool | Exception | None = None
     if world.is_main:
-        writer = MetricsWriter(
-            out / "metrics.csv", run=out.name, role=config.role, seed=config.seed, start_epoch=start_epoch
-        )
+        try:
+            found = open_run_dir(out, config, overwrite)
+            if not found and not (out / CHECKPOINT).exists():
+                resolve_pretrained(config.arch, config.pretrained, progress=progress)
+        except (ValueError, OSError) as err:
+            found = err
+    found = world.broadcast(found)
+    if isinstance(found, Exception):
+        raise found
+    return found
 
-    metrics, predictions = {}, []
-    epochs = tqdm(range(start_epoch, config.epochs), desc=f"{out.name} ({config.role}, seed {config.seed})",
-                  disable=not progress, initial=start_epoch, total=config.epochs, unit="epochs")  # fmt: skip
-    for epoch in epochs:
-        sampler.set_epoch(epoch)
-        start = time.perf_counter()
-        train_metrics = _train_epoch(model, teacher, train_loader, optimizer, scaler, config, world, progress)
-        scheduler.step()
-        train_metrics["seconds"] = time.perf_counter() - start
-        train_metrics["lr"] = optimizer.param_groups[0]["lr"]
-        evaluated = (epoch + 1) % config.eval_every == 0 or epoch + 1 == config.epochs
-        if evaluated:  # draws nothing from torch's RNG, so eval_every does not change the dropout masks
-            metrics, predictions = _evaluate(net, test_loader, test_set, config, world, progress)
-        rng = world.gather(rng_state(device))
-        if world.is_main:
-            writer.write(epoch, "train", train_metrics)
-            if evaluated:
-                writer.write(epoch, "test", metrics)
-            save_checkpoint(out / CHECKPOINT, {
-                "config": config.to_dict(), "model": net.state_dict(), "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(), "epoch": epoch,
-                "rng_ranks": rng,
-            })  # fmt: skip
-            shown = {f"test {k}": f"{metrics[k]:.3f}" for k in ("clip_acc1", "video_acc1") if k in metrics}
-            epochs.set_postfix({"loss": f"{train_metrics['loss']:.3f}", **shown})
-        world.barrier()
 
-    if not predictions:  # resumed a run whose last epoch was done but not marked finished
-        metrics, predictions = _evaluate(net, test_loader, test_set, config, world, progress)
+def log_epoch(writer: MetricsWriter | None, bar, epoch: int, train: dict, test: dict | None) -> None:
+    """The epoch's rows in ``metrics.csv`` (rank 0's ``writer``) and its numbers beside the progress bar."""
+    if writer is not None:
+        writer.write(epoch, "train", train)
+        if test is not None:
+            writer.write(epoch, "test", test)
+    shown = {f"test {k}": f"{test[k]:.3f}" for k in ("clip_acc1", "video_acc1") if k in (test or {})}
+    bar.set_postfix({"loss": f"{train['loss']:.3f}", **shown})
+
+
+def finish(out: Path, metrics: dict, predictions: list[dict], skipped: list[str], world: World) -> None:
+    """``predictions.csv`` and ``result.json``, written by rank 0 once the run is done."""
     if world.is_main:
         write_predictions(out / "predictions.csv", predictions)
-        skipped = len(train_set.skipped) + len(test_set.skipped)
-        write_text_atomic(out / "result.json", json.dumps({**metrics, "skipped_videos": skipped}, indent=2) + "\n")
+        result = {**metrics, "skipped_videos": len(skipped)}
+        write_text_atomic(out / "result.json", json.dumps(result, indent=2) + "\n")
     world.barrier()
-    return metrics
 
 
-def _restore_rng(state: dict, config: RunConfig, world: World) -> None:
-    ranks = state["rng_ranks"]
+def save_epoch(path: Path, epoch: int, net, optimizer, scheduler, scaler, config: RunConfig, world: World) -> None:
+    """Checkpoint after ``epoch``: weights, optimiser, schedule, loss scale and every process's RNG."""
+    rng = world.gather(rng_state(world.device))
+    if world.is_main:
+        save_checkpoint(path, {
+            "config": config.to_dict(), "model": net.state_dict(), "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict(), "epoch": epoch, "rng_ranks": rng,
+        })  # fmt: skip
+
+
+def resume(path: Path, net, optimizer, scheduler, scaler, config: RunConfig, world: World) -> int:
+    """Load the checkpoint at ``path`` into the run; return the epoch to start from."""
+    state = load_checkpoint(path, map_location=world.device)
+    net.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    scaler.load_state_dict(state["scaler"])
+    ranks = state["rng_ranks"]  # dropout draws continue as if never interrupted
     if len(ranks) == world.size:
         set_rng_state(ranks[world.rank], world.device)
     elif world.rank == 0:  # resumed with another number of processes: rank 0 continues its own draws
         set_rng_state(ranks[0], world.device)
     else:
         torch.manual_seed(rank_seed(config.seed + state["epoch"] + 1, world.rank))
-
-
-def _evaluate(net, loader, test_set, config: RunConfig, world: World, progress: bool):
-    world.sync_buffers(net)
-    metrics, predictions = evaluate(
-        net, loader, view=config.input_view, device=world.device, amp=config.amp, progress=progress,
-        memory_format=_memory_format(config), gather=world.gather,
-    )  # fmt: skip
-    order = {video_id: i for i, (_, _, video_id) in enumerate(test_set.videos)}
-    predictions.sort(key=lambda row: order[row["video_id"]])  # gathered rank by rank
-    return metrics, predictions
-
-
-def _memory_format(config: RunConfig) -> torch.memory_format:
-    return torch.channels_last_3d if config.channels_last else torch.preserve_format
-
-
-def _step(model, teacher, batch: dict, labels: torch.Tensor, config: RunConfig, device) -> dict[str, torch.Tensor]:
-    """One batch's forward: ``{"loss", "ce", "logits"}`` (+ ``"kd"`` for the student)."""
-    fmt = _memory_format(config)
-    view = lambda name: batch[name].to(device, non_blocking=True, memory_format=fmt)  # (B, C, T, H, W)
-    if teacher is not None:
-        return kd_step(model, teacher, view("dark"), view("enhanced"), labels,
-                       temperature=config.temperature, alpha=config.alpha)  # fmt: skip
-    clips = (view("dark"), view("enhanced")) if config.input_view == "both" else view(config.input_view)
-    return ce_step(model, clips, labels, label_smoothing=config.label_smoothing)
-
-
-def _train_epoch(
-    model, teacher, loader, optimizer, scaler, config: RunConfig, world: World, progress: bool
-) -> dict[str, float]:
-    model.train()
-    device = world.device
-    # Sums stay on the device, read once per epoch: a .item() per step would stall the GPU queue.
-    # float64 (MPS has none) keeps them equal to Python-float sums of each step's .item().
-    totals = torch.zeros(5, dtype=torch.float32 if device.type == "mps" else torch.float64, device=device)
-    zero = torch.zeros((), device=device)
-    # iter() first: given the loader itself, tqdm.auto would build (and drop) an iterator of its own.
-    for batch in tqdm(iter(loader), total=len(loader), desc="train", disable=not progress, leave=False):
-        labels = batch["label"].to(device, non_blocking=True)
-        with autocast(device, config.amp):
-            out = _step(model, teacher, batch, labels, config, device)
-        optimizer.zero_grad(set_to_none=True)
-        scaler.scale(out["loss"]).backward()
-        scaler.step(optimizer)
-        scaler.update()
-        correct = (out["logits"].argmax(1) == labels).sum()
-        step = torch.stack([out["loss"].detach(), out["ce"].detach(), out.get("kd", zero).detach()])
-        totals[:3] += step.to(totals.dtype) * labels.numel()
-        totals[3] += correct
-        totals[4] += labels.numel()
-    loss, ce, kd, correct, seen = world.sum(totals).tolist()
-    result = {"loss": loss / seen, "ce": ce / seen}
-    if teacher is not None:
-        result["kd"] = kd / seen
-    result["clip_acc1"] = correct / seen
-    return result
+    return state["epoch"] + 1

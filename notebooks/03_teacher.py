@@ -125,7 +125,7 @@ print(
 # executed in the book (`make book`).
 #
 # **Exercise 1 · A training step (core).** Inside `fit()`, every batch goes through one step: forward,
-# loss, gradients, update (`distill.ce_step` computes the teacher's loss; `train._train_epoch` does the
+# loss, gradients, update (`distill.ce_step` computes the teacher's loss; `train.train_epoch` does the
 # rest). Write `my_train_step(model, optimizer, clips, labels)` that does one such step with the
 # cross-entropy loss and returns the loss. Clips are `(B, C, T, H, W)`, labels `(B,)`. The next cell runs
 # it and the library's step from the same weights and compares the weights after.

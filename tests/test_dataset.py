@@ -270,11 +270,14 @@ def test_worker_processes_never_reuse_buffers(tiny_arid):
 
 def test_fit_reuses_batch_buffers_only_on_the_cpu_without_workers(tiny_arid):
     from dlkdd_lite.config import RunConfig
+    from dlkdd_lite.models import build_model
     from dlkdd_lite.runtime.distributed import World
-    from dlkdd_lite.train import build_datasets, build_loaders
+    from dlkdd_lite.runtime.speed import speed_up
+    from dlkdd_lite.train import build_datasets
 
     for workers, expected in ((0, 2), (1, 0)):
-        config = RunConfig(role="teacher", num_frames=4, crop_size=48, batch_size=4, num_workers=workers)
+        config = RunConfig(role="teacher", num_frames=4, crop_size=48, batch_size=4, num_workers=workers,
+                           enhancer="gamma")  # fmt: skip
         train_set, test_set = build_datasets(config, tiny_arid, progress=False)
-        build_loaders(config, train_set, test_set, World())
+        speed_up(config, World(), build_model("tiny3d", 11), None, train_set)
         assert train_set.reuse_buffers == expected and test_set.reuse_buffers == 0

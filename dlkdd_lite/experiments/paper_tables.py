@@ -27,7 +27,7 @@ METHOD_LABELS = {key: label for key, label, *_ in METHODS}
 
 def paper_results() -> pd.DataFrame:
     """The published DL-KDD numbers (top-1/top-5 %, per dataset) with their sources."""
-    with resources.files("dlkdd_lite").joinpath("data/paper_results.csv").open(encoding="utf-8") as f:
+    with resources.files("dlkdd_lite").joinpath("resources/paper_results.csv").open(encoding="utf-8") as f:
         return pd.read_csv(f)
 
 

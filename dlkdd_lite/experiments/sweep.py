@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dlkdd_lite.config import RunConfig
+from dlkdd_lite.config import TEACHER_SHARED, RunConfig
 from dlkdd_lite.results import is_finished
 from dlkdd_lite.runtime.atomic import write_text_atomic
 from dlkdd_lite.runtime.pool import run_fits
@@ -129,7 +129,7 @@ class Sweep:
         if teacher.role != "teacher":
             raise ValueError(f"{teacher_ckpt} is a {teacher.role!r} checkpoint; a sweep needs a teacher's")
         base = base or teacher
-        shared = {k: getattr(teacher, k) for k in ("num_classes", "enhancer", "gamma", "enhancer_weights", "norm")}
+        shared = {k: getattr(teacher, k) for k in TEACHER_SHARED}
         self.base = dataclasses.replace(base, role="student", teacher_ckpt=str(self.teacher_ckpt), **shared)
         self._check_identity(teacher)
         self.base.save(self.out / "student_base.json")

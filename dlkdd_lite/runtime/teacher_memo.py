@@ -9,8 +9,6 @@ hashing would need a copy to the host that costs more than the forward pass it s
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
 import torch
 from torch import nn
@@ -29,12 +27,6 @@ def clear_teacher_memo() -> None:
 def teacher_memo_stats() -> dict[str, int]:
     """``{"hits", "misses", "entries"}`` since the last ``clear_teacher_memo``."""
     return {**_STATS, "entries": len(_MEMO)}
-
-
-def checkpoint_identity(path: str | os.PathLike) -> tuple:
-    """Which teacher: its checkpoint's resolved path, size and modification time."""
-    stat = Path(path).stat()
-    return (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
 
 
 class TeacherMemo(nn.Module):
