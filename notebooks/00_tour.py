@@ -38,9 +38,9 @@
 # $\alpha = 0$ is a student trained without distillation: our **baseline**.
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"  # figures, PNG + PDF
+DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"      # figures, PNG + PDF
 
 # %% [markdown]
 # ## Set-up check
@@ -97,10 +97,8 @@ clips = torch.randn(2, 3, 8, 56, 56)  # (B, C, T, H, W)
 start = time.perf_counter()
 with torch.no_grad():
     logits = model(clips)  # (B, K)
-print(
-    f"tiny3d: {count_parameters(model):,} parameters; logits {tuple(logits.shape)}; "
-    f"forward of 2 clips in {1000 * (time.perf_counter() - start):.1f} ms"
-)
+print(f"tiny3d: {count_parameters(model):,} parameters; logits {tuple(logits.shape)}; "
+      f"forward of 2 clips in {1000 * (time.perf_counter() - start):.1f} ms")
 
 # %% [markdown]
 # ## Soft targets: the softmax at a temperature
@@ -134,7 +132,7 @@ for temperature in (1, 4, 16):
 # %% tags=["check-1"]
 from dlkdd_lite.tutorial.checks import check
 
-check("soft_targets", globals())
+check("soft_targets", globals());
 
 # %% [markdown]
 # **Exercise 2 · A bigger backbone.** Build `r2plus1d_18` (the paper tier's network) with `build_model`

@@ -14,14 +14,14 @@
 # one may be faster; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"  # figures, PNG + PDF
-SYNTH = dict(seed=0)  # generator knobs: actors, test_actors, clips_per_actor, num_frames, size, ...
-REAL_DATASET = "arid"  # the real dataset to look at: "arid", "arid1.5" or "dark48"
-REAL_ROOT = "../data/arid"  # its folder (what `dlkdd download --root` and `dlkdd train --data` take)
-REAL_URL = ""  # paste the link ARID's authors sent you (Google Drive, OneDrive, https); "" skips
-REAL_ARCHIVE = ""  # or the archive you downloaded yourself (zip, tar.gz; Dark-48 from Baidu); "" skips
+DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"      # figures, PNG + PDF
+SYNTH = dict(seed=0)            # generator knobs: actors, test_actors, clips_per_actor, num_frames, size, ...
+REAL_DATASET = "arid"           # the real dataset to look at: "arid", "arid1.5" or "dark48"
+REAL_ROOT = "../data/arid"      # its folder (what `dlkdd download --root` and `dlkdd train --data` take)
+REAL_URL = ""                   # paste the link ARID's authors sent you (Google Drive, OneDrive, https); "" skips
+REAL_ARCHIVE = ""               # or the archive you downloaded yourself (zip, tar.gz; Dark-48 from Baidu); "" skips
 
 # %% [markdown]
 # ## Generate
@@ -58,11 +58,9 @@ import pandas as pd
 
 from dlkdd_lite.data.splits import ARID_CLASSES, read_split_file
 
-rows = [
-    {"split": subset, "class": e.relpath.split("/")[0]}
-    for subset in ("train", "test")
-    for e in read_split_file(root / "splits" / f"ARID_split1_{subset}.txt")
-]
+rows = [{"split": subset, "class": e.relpath.split("/")[0]}
+        for subset in ("train", "test")
+        for e in read_split_file(root / "splits" / f"ARID_split1_{subset}.txt")]
 counts = pd.DataFrame(rows).value_counts().unstack("split").reindex(ARID_CLASSES)
 ax = counts.plot.bar(figsize=(7, 2.8), rot=45)
 ax.set(xlabel="action", ylabel="clips", title="clips per action in each split")
@@ -95,9 +93,8 @@ arid_means = NORM_STATS["arid"][0]  # (R, G, B) means of ARID v1.0, fractions of
 dark = {name: read_clip(root / name / f"{name}_1_1.mp4") for name in ARID_CLASSES}
 means = pd.Series({name: c.mean() / 255 for name, c in dark.items()}, name="mean pixel")
 print(f"ARID v1.0: R, G, B means {', '.join(f'{m:.3f}' for m in arid_means)}; overall {np.mean(arid_means):.3f}")
-print(
-    f"generated: mean pixel over one clip per action {means.mean():.3f} (from {means.min():.3f} to {means.max():.3f})"
-)
+print(f"generated: mean pixel over one clip per action {means.mean():.3f} "
+      f"(from {means.min():.3f} to {means.max():.3f})")
 frame_grid({name: dark[name] for name in ("Walk", "Run", "Sit", "Stand")}, title="dark frames as recorded")
 plt.show()
 
@@ -153,28 +150,17 @@ plt.show()
 # %%
 from dlkdd_lite.data.registry import dataset_status, get_dataset, load_registry
 
-pd.DataFrame(
-    [
-        {
-            "name": name,
-            "dataset": info.title,
-            "classes": len(info.classes),
-            "clips": info.expected_clips,
-            "splits": list(info.splits),
-            "lists": info.raw["lists"]["source"],
-        }
-        for name, info in load_registry().items()
-    ]
-).set_index("name")
+pd.DataFrame([{"name": name, "dataset": info.title, "classes": len(info.classes), "clips": info.expected_clips,
+               "splits": list(info.splits), "lists": info.raw["lists"]["source"]}
+              for name, info in load_registry().items()]).set_index("name")
 
 # %%
 from dlkdd_lite.data.acquire.download import download_dataset
 
 info = get_dataset(REAL_DATASET)
 if REAL_URL or REAL_ARCHIVE:
-    manifest = download_dataset(
-        REAL_DATASET, REAL_ROOT, url=REAL_URL or None, archives=[REAL_ARCHIVE] if REAL_ARCHIVE else []
-    )
+    manifest = download_dataset(REAL_DATASET, REAL_ROOT, url=REAL_URL or None,
+                                archives=[REAL_ARCHIVE] if REAL_ARCHIVE else [])
     print(f"{info.title}: {manifest['status']}, {manifest['clips']} clips in {REAL_ROOT}")
 else:
     print(f"No link or archive given for {info.title}. How to get it:")
@@ -197,22 +183,15 @@ if (real / "dataset.json").is_file():
     print(format_report(verify_dataset(real, REAL_DATASET, probe=False)))
     layout = detect_layout(real)
     picks = [next(iter(sorted((layout.clips_dir / name).glob("*"))), None) for name in layout.classes[:4]]
-    real_clips = {
-        p.parent.name: read_clip(p, np.linspace(0, video_num_frames(p) - 1, 4).round().astype(int))
-        for p in picks
-        if p is not None
-    }
+    real_clips = {p.parent.name: read_clip(p, np.linspace(0, video_num_frames(p) - 1, 4).round().astype(int))
+                  for p in picks if p is not None}
     frame_grid(real_clips, title=f"{info.title}: real dark frames, 4 evenly spaced per clip")
-    frame_grid(
-        {k: gamma_correct(torch.from_numpy(c), 2.5).numpy() for k, c in real_clips.items()},
-        title="the same, gamma 2.5 (for display only)",
-    )
+    frame_grid({k: gamma_correct(torch.from_numpy(c), 2.5).numpy() for k, c in real_clips.items()},
+               title="the same, gamma 2.5 (for display only)")
     plt.show()
 else:
-    print(
-        f"No {info.title} in {real} (no dataset.json there): falling back to the generated data in {DATA_DIR}, "
-        "which every later notebook uses by default. Set REAL_URL or REAL_ARCHIVE above to get the real one."
-    )
+    print(f"No {info.title} in {real} (no dataset.json there): falling back to the generated data in {DATA_DIR}, "
+          "which every later notebook uses by default. Set REAL_URL or REAL_ARCHIVE above to get the real one.")
 
 # %% [markdown]
 # ## Exercises
@@ -239,7 +218,7 @@ else:
 # %% tags=["check-2"]
 from dlkdd_lite.tutorial.checks import check
 
-check("segment_indices", globals())
+check("segment_indices", globals());
 
 # %% [markdown]
 # **Exercise 3 · Darker still.** Generate a second dataset at half the brightness of this one (its

@@ -15,10 +15,10 @@
 # long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"  # figures, PNG + PDF
-GAMMA = 1.8  # DarkLight's default gamma (Chen et al., 2021)
+DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"      # figures, PNG + PDF
+GAMMA = 1.8                     # DarkLight's default gamma (Chen et al., 2021)
 CLASSES = ["Walk", "Run", "Drink", "Pour"]
 
 # %%
@@ -45,11 +45,8 @@ fig, ax = plt.subplots(figsize=(4.5, 3.2))
 for g in (1.0, GAMMA, 2.5, 4.0):
     ax.plot(x, gamma_correct(x, g), label=f"gamma {g}")
 ax.axvspan(0, 0.15, color="grey", alpha=0.2, label="where dark video lives")
-ax.set(
-    xlabel="dark pixel value (fraction of full scale)",
-    ylabel="enhanced value (fraction of full scale)",
-    title="gamma correction: out = in^(1/gamma)",
-)
+ax.set(xlabel="dark pixel value (fraction of full scale)", ylabel="enhanced value (fraction of full scale)",
+       title="gamma correction: out = in^(1/gamma)")
 ax.legend(fontsize=8)
 plt.show()
 
@@ -58,11 +55,8 @@ plt.show()
 
 # %%
 clip = clips[CLASSES[0]]
-views = {
-    "dark": clip.numpy(),
-    f"gamma {GAMMA}": gamma_correct(clip, GAMMA).numpy(),
-    "histeq": histogram_equalize(clip).numpy(),
-}
+views = {"dark": clip.numpy(), f"gamma {GAMMA}": gamma_correct(clip, GAMMA).numpy(),
+         "histeq": histogram_equalize(clip).numpy()}
 fig = frame_grid(views, title=f"{CLASSES[0]}: dark, gamma-corrected and histogram-equalised")
 save_figure(fig, Path(FIGURES_DIR) / "02_dark_vs_enhanced")
 plt.show()
@@ -79,7 +73,8 @@ for name, view in views.items():
     v = torch.from_numpy(view).float() / 255
     noise = (v[1:] - v[:-1]).std().item()  # frame-to-frame change: mostly sensor noise here
     levels = len(torch.unique(torch.from_numpy(view[..., 1])))  # one channel: histeq has a table per channel
-    print(f"{name:>10}: mean {v.mean():.3f}, distinct green levels {levels}, frame-to-frame std {noise:.3f}")
+    print(f"{name:>10}: mean {v.mean():.3f}, distinct green levels {levels}, "
+          f"frame-to-frame std {noise:.3f}")
 
 # %% [markdown]
 # The enhanced views have no more distinct levels in a channel than the dark one (a lookup table can merge
@@ -100,7 +95,6 @@ plt.show()
 # any brightness *gain* completely, and what remains of gamma is one fixed, smooth, monotone function of
 # the pixel value, which a first layer can approximate. One way to see it: standardise each view (zero
 # mean, unit standard deviation) and correlate it with the standardised dark clip, pixel by pixel.
-
 
 # %%
 def standardise(view) -> torch.Tensor:
@@ -140,20 +134,11 @@ gamma_explorer(clips[CLASSES[1]].numpy())
 # `(C, T, H, W)`.
 
 # %%
-from dlkdd_lite.config import RunConfig
 from dlkdd_lite.data.dataset import DarkVideoDataset
+from dlkdd_lite.presets import preset
 
-clip_shape = RunConfig()  # the quick tier's clip length and crop
-dataset = DarkVideoDataset(
-    root,
-    root / "splits" / "ARID_split1_train.txt",
-    train=True,
-    enhancer="gamma",
-    gamma=GAMMA,
-    num_frames=clip_shape.num_frames,
-    crop_size=clip_shape.crop_size,
-    cache=False,
-)  # decode only the clip asked for (training decodes every video once)
+config = preset("quick", role="teacher", enhancer="gamma", gamma=GAMMA, cache=False)  # cache=False: decode
+dataset = DarkVideoDataset.from_config(config, root, "train")  # only the clip asked for (training: all, once)
 sample = dataset[0]
 {key: (tuple(v.shape), v.dtype) if torch.is_tensor(v) else v for key, v in sample.items()}
 
@@ -173,7 +158,7 @@ sample = dataset[0]
 # %% tags=["check-1"]
 from dlkdd_lite.tutorial.checks import check
 
-check("gamma_lut", globals())
+check("gamma_lut", globals());
 
 # %% [markdown]
 # **Exercise 2 · How much gamma?** Which gamma brings the mean pixel of the dark `Walk` clip to about 0.4?

@@ -16,11 +16,11 @@
 # takes about 2.5 times as long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"  # figures, PNG + PDF
-ZERODCE_STEPS = 300  # optimisation steps on 32x32 patches
-ZERODCE_FRAMES = 512  # random dark training frames drawn from the training videos
+DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"      # figures, PNG + PDF
+ZERODCE_STEPS = 300             # optimisation steps on 32x32 patches
+ZERODCE_FRAMES = 512            # random dark training frames drawn from the training videos
 
 # %%
 from pathlib import Path
@@ -52,13 +52,8 @@ steps = losses["step"].max() + 1
 window = max(steps // 10, 1)
 early = losses[losses["step"] < window].groupby("metric")["value"].mean()
 late = losses[losses["step"] >= steps - window].groupby("metric")["value"].mean()
-pd.DataFrame(
-    {
-        f"first {window} steps": early,
-        f"last {window} steps": late,
-        "change": (late - early).map(lambda d: "fell" if d < 0 else "rose"),
-    }
-).round(4)
+pd.DataFrame({f"first {window} steps": early, f"last {window} steps": late,
+              "change": (late - early).map(lambda d: "fell" if d < 0 else "rose")}).round(4)
 
 # %% [markdown]
 # The losses pull against each other. *Exposure* measures how far 16×16 patches are from a mid-grey of
@@ -92,11 +87,8 @@ from dlkdd_lite.viz.plots import save_figure
 
 clip = torch.from_numpy(read_clip(Path(DATA_DIR) / "Drink" / "Drink_1_1.mp4"))  # uint8 (T, H, W, C)
 weights = str(zerodce_dir / "zerodce.pt")
-enhancers = {
-    "gamma 1.8": build_enhancer("gamma", gamma=1.8),
-    "histeq": build_enhancer("histeq"),
-    "Zero-DCE": build_enhancer("zerodce", weights=weights),
-}
+enhancers = {"gamma 1.8": build_enhancer("gamma", gamma=1.8), "histeq": build_enhancer("histeq"),
+             "Zero-DCE": build_enhancer("zerodce", weights=weights)}
 views = {"dark": clip.numpy(), **{name: fn(clip).numpy() for name, fn in enhancers.items()}}
 fig = frame_grid(views, title="Drink: dark, gamma 1.8, histogram equalisation, Zero-DCE")
 save_figure(fig, Path(FIGURES_DIR) / "02b_zerodce")
@@ -121,10 +113,8 @@ dark_values = views["dark"][..., 1].reshape(-1)  # the green channel: one curve 
 level = int(np.median(dark_values))  # the clip's median dark level
 for name in enhancers:
     out = views[name][..., 1].reshape(-1)[dark_values == level]
-    print(
-        f"{name:>9}: the {len(out):,} green values at dark level {level} come out at {out.min()}-{out.max()} "
-        f"(middle half {np.percentile(out, 25):.0f}-{np.percentile(out, 75):.0f})"
-    )
+    print(f"{name:>9}: the {len(out):,} green values at dark level {level} come out at {out.min()}-{out.max()} "
+          f"(middle half {np.percentile(out, 25):.0f}-{np.percentile(out, 75):.0f})")
 
 # %% [markdown]
 # That is why DL-KDD's teacher sees Zero-DCE clips rather than gamma-corrected ones (notebook 02 explains
@@ -180,7 +170,7 @@ enhancer_explorer(clip.numpy(), enhancers)
 # %% tags=["check-1"]
 from dlkdd_lite.tutorial.checks import check
 
-check("apply_curves", globals())
+check("apply_curves", globals());
 
 # %% [markdown]
 # **Exercise 2 · On target?** Does Zero-DCE meet the kit's target on the test clips: mean brightness in

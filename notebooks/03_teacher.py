@@ -14,11 +14,11 @@
 # takes about 2.5 times as long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"  # figures, PNG + PDF
-TIER = "quick"  # or a paper-tier preset: "arid", "arid1.5", "dark48" (a GPU; DATA_DIR must hold it)
-EPOCHS = None  # None: the tier's default
+DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"      # figures, PNG + PDF
+TIER = "quick"                  # or a paper-tier preset: "arid", "arid1.5", "dark48" (a GPU; DATA_DIR must hold it)
+EPOCHS = None                   # None: the tier's default
 SEED = 0
 
 # %% [markdown]
@@ -46,10 +46,8 @@ config = preset(TIER, role="teacher", seed=SEED, **({"epochs": EPOCHS} if EPOCHS
 CLASSES = detect_layout(DATA_DIR).classes
 weights = enhancer_weights_file(config.enhancer, config.enhancer_weights)
 enhancer = {"gamma": f"gamma {config.gamma}", "zerodce": f"Zero-DCE, weights {Path(weights or '').name}"}
-print(
-    f"teacher: {config.arch}, {config.epochs} epochs, seed {config.seed}, "
-    f"sees clips enhanced by {enhancer.get(config.enhancer, config.enhancer)}"
-)
+print(f"teacher: {config.arch}, {config.epochs} epochs, seed {config.seed}, "
+      f"sees clips enhanced by {enhancer.get(config.enhancer, config.enhancer)}")
 config
 
 # %% [markdown]
@@ -89,10 +87,8 @@ predictions = pd.read_csv(teacher_dir / "predictions.csv")
 predictions["class"] = [CLASSES[i] for i in predictions["label"]]
 per_class = predictions.groupby("class")["correct"].agg(["mean", "size"])
 sizes = sorted({per_class["size"].min(), per_class["size"].max()})
-print(
-    f"{len(predictions)} test videos, {'-'.join(map(str, sizes))} per action: "
-    f"one video is {100 / len(predictions):.1f} points of overall accuracy"
-)
+print(f"{len(predictions)} test videos, {'-'.join(map(str, sizes))} per action: "
+      f"one video is {100 / len(predictions):.1f} points of overall accuracy")
 per_class.rename(columns={"mean": "video accuracy", "size": "videos"}).T.round(2)
 
 # %% [markdown]
@@ -110,10 +106,8 @@ teacher, teacher_config = load_model(teacher_dir / "checkpoint.pt", device)
 _, test_set = build_datasets(teacher_config, DATA_DIR, views=("dark",))  # the test split's dark clips
 loader = DataLoader(test_set, batch_size=teacher_config.batch_size)
 on_dark, _ = evaluate(teacher, loader, view="dark", device=device)
-print(
-    f"teacher video accuracy on {len(predictions)} test videos: enhanced {metrics['video_acc1']:.1%}, "
-    f"dark {on_dark['video_acc1']:.1%}"
-)
+print(f"teacher video accuracy on {len(predictions)} test videos: enhanced {metrics['video_acc1']:.1%}, "
+      f"dark {on_dark['video_acc1']:.1%}")
 
 # %% [markdown]
 # A model trained on one kind of input is usually worse on another; how much worse here, the two numbers
@@ -136,7 +130,7 @@ print(
 # %% tags=["check-1"]
 from dlkdd_lite.tutorial.checks import check
 
-check("train_step", globals())
+check("train_step", globals());
 
 # %% [markdown]
 # **Exercise 2 · Confusions.** Which two actions does the teacher confuse most? (Hint: `pd.crosstab` on

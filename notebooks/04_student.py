@@ -14,15 +14,15 @@
 # idle one may be faster; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"  # figures, PNG + PDF
-TIER = "quick"  # or a paper-tier preset: "arid", "arid1.5", "dark48" (a GPU; DATA_DIR must hold it)
-EPOCHS = None  # None: the tier's default
-SEEDS = [0]  # one baseline and one student per seed, trained live (the evidence below has 10)
+DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"      # figures, PNG + PDF
+TIER = "quick"                  # or a paper-tier preset: "arid", "arid1.5", "dark48" (a GPU; DATA_DIR must hold it)
+EPOCHS = None                   # None: the tier's default
+SEEDS = [0]                     # one baseline and one student per seed, trained live (the evidence below has 10)
 EVIDENCE_DIR = "../benchmarks/results"  # the kit's committed multi-seed results (benchmarks/quick_tier_evidence.py)
 TEMPERATURE = 4.0
-ALPHA = 0.7  # weight of the KD term; 1 - ALPHA weighs cross-entropy
+ALPHA = 0.7                     # weight of the KD term; 1 - ALPHA weighs cross-entropy
 
 # %%
 import dataclasses
@@ -54,16 +54,13 @@ sample = test_set[0]
 with torch.no_grad():
     logits = teacher(sample["enhanced"][None])[0]  # (K,)
 ax = plot_soft_targets(logits.numpy(), (1.0, TEMPERATURE), list(CLASSES))
-ax.set_title(
-    f"teacher's soft targets for test clip {sample['video_id']} (true action: {CLASSES[sample['label']]})", fontsize=9
-)
+ax.set_title(f"teacher's soft targets for test clip {sample['video_id']} (true action: {CLASSES[sample['label']]})",
+             fontsize=9)
 plt.show()
 for temperature in (1.0, TEMPERATURE):
     p = soft_targets(logits.numpy(), temperature)
-    print(
-        f"T = {temperature:g}: largest probability {p.max():.2f} ({CLASSES[p.argmax()]}), "
-        f"smallest {p.min():.3f}; uniform would be {1 / len(CLASSES):.3f}"
-    )
+    print(f"T = {temperature:g}: largest probability {p.max():.2f} ({CLASSES[p.argmax()]}), "
+          f"smallest {p.min():.3f}; uniform would be {1 / len(CLASSES):.3f}")
 
 # %% [markdown]
 # Read the numbers, not a rule of thumb: a small teacher trained on a few hundred clips is often far from
@@ -89,9 +86,8 @@ from dlkdd_lite.train import fit
 for seed in SEEDS:
     baseline = preset(TIER, role="baseline", seed=seed, **tier)
     fit(baseline, DATA_DIR, Path(RUNS_DIR) / f"baseline_s{seed}")
-    student = preset(
-        TIER, role="student", seed=seed, teacher_ckpt=str(teacher_ckpt), temperature=TEMPERATURE, alpha=ALPHA, **tier
-    )
+    student = preset(TIER, role="student", seed=seed, teacher_ckpt=str(teacher_ckpt), temperature=TEMPERATURE,
+                     alpha=ALPHA, **tier)
     fit(student, DATA_DIR, Path(RUNS_DIR) / f"student_s{seed}")
 
 # %% [markdown]
@@ -121,22 +117,16 @@ import pandas as pd
 from IPython.display import display
 
 accuracy = summary.set_index("run")["video_acc1"] * 100
-paired = pd.DataFrame(
-    {"baseline": [accuracy[f"baseline_s{s}"] for s in SEEDS], "student": [accuracy[f"student_s{s}"] for s in SEEDS]},
-    index=pd.Index(SEEDS, name="seed"),
-)
+paired = pd.DataFrame({"baseline": [accuracy[f"baseline_s{s}"] for s in SEEDS],
+                       "student": [accuracy[f"student_s{s}"] for s in SEEDS]}, index=pd.Index(SEEDS, name="seed"))
 paired["student - baseline"] = paired["student"] - paired["baseline"]
 display(paired.round(1))
 videos = len(pd.read_csv(Path(RUNS_DIR) / f"student_s{SEEDS[0]}" / "predictions.csv"))
 gaps = paired["student - baseline"]
-print(
-    f"student - baseline: {gaps.mean():+.1f} points on average over {len(SEEDS)} seed(s), "
-    f"from {gaps.min():+.1f} to {gaps.max():+.1f}; teacher (one run, enhanced clips): {accuracy['teacher']:.1f} %."
-)
-print(
-    f"{videos} test videos: one video is {100 / videos:.1f} points. With {len(SEEDS)} seed(s), a gap smaller "
-    "than the spread between seeds is not evidence either way."
-)
+print(f"student - baseline: {gaps.mean():+.1f} points on average over {len(SEEDS)} seed(s), "
+      f"from {gaps.min():+.1f} to {gaps.max():+.1f}; teacher (one run, enhanced clips): {accuracy['teacher']:.1f} %.")
+print(f"{videos} test videos: one video is {100 / videos:.1f} points. With {len(SEEDS)} seed(s), a gap smaller "
+      "than the spread between seeds is not evidence either way.")
 
 # %% [markdown]
 # ## One seed is an anecdote: the kit's evidence
@@ -161,16 +151,11 @@ plt.show()
 display(Markdown(evidence_markdown(evidence)))
 pooled = evidence[(evidence["scope"] == "all") & (evidence["kind"] == "difference")].set_index("name")
 control = pooled.loc["student - dark_student"]
-verdict = (
-    "the enhanced view adds to what soft targets as such give"
-    if control["low"] > 0
-    else "here the enhanced view's share cannot be told from chance"
-)
-print(
-    f"DL-KDD student - student of a dark-view teacher: {control['mean']:+.1f} points (95 % CI "
-    f"{control['low']:+.1f} to {control['high']:+.1f}), ahead in {int(control['wins'])} of "
-    f"{int(control['n_seeds'] * control['n_data_sets'])} paired seeds: {verdict}."
-)
+verdict = ("the enhanced view adds to what soft targets as such give" if control["low"] > 0
+           else "here the enhanced view's share cannot be told from chance")
+print(f"DL-KDD student - student of a dark-view teacher: {control['mean']:+.1f} points (95 % CI "
+      f"{control['low']:+.1f} to {control['high']:+.1f}), ahead in {int(control['wins'])} of "
+      f"{int(control['n_seeds'] * control['n_data_sets'])} paired seeds: {verdict}.")
 
 # %% [markdown]
 # **At inference** only the student runs, on dark video: the same network as the baseline, so the same
@@ -193,7 +178,7 @@ print(
 # %% tags=["check-1"]
 from dlkdd_lite.tutorial.checks import check
 
-check("kd_loss", globals())
+check("kd_loss", globals());
 
 # %% [markdown]
 # **Exercise 2 · KD versus label smoothing.** Label smoothing trains on the target

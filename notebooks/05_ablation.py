@@ -15,15 +15,15 @@
 # so an idle one may be faster; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"  # figures, PNG + PDF
-TEMPERATURES = [1, 4, 16]  # the quick tier's reduced grid; the paper tier sweeps 1,2,4,8,16
-ALPHAS = [0, 0.3, 0.7]  # 0 = no KD (the baseline); the paper tier sweeps 0,0.1,...,0.9,1
+DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"      # figures, PNG + PDF
+TEMPERATURES = [1, 4, 16]       # the quick tier's reduced grid; the paper tier sweeps 1,2,4,8,16
+ALPHAS = [0, 0.3, 0.7]          # 0 = no KD (the baseline); the paper tier sweeps 0,0.1,...,0.9,1
 SEEDS = [0, 1]
-EPOCHS = None  # None: the tier's default, as `dlkdd reproduce --tier quick` trains
-JOBS = 2  # cells trained at once in worker processes (each gets cpus / JOBS threads)
-SWEEP_DIR = None  # an existing sweep folder to load instead of training (e.g. from `dlkdd sweep`)
+EPOCHS = None                   # None: the tier's default, as `dlkdd reproduce --tier quick` trains
+JOBS = 2                        # cells trained at once in worker processes (each gets cpus / JOBS threads)
+SWEEP_DIR = None                # an existing sweep folder to load instead of training (e.g. from `dlkdd sweep`)
 
 # %%
 import dataclasses
@@ -61,10 +61,8 @@ sample = test_set[0]
 with torch.no_grad():
     logits = teacher(sample["enhanced"][None])[0]  # (K,)
 p = soft_targets(logits.numpy(), 1.0)
-print(
-    f"clip {sample['video_id']}, true action {ARID_CLASSES[sample['label']]}; at T = 1 the teacher gives "
-    f"{p.max():.2f} to {ARID_CLASSES[p.argmax()]} (uniform: {1 / p.size:.2f})"
-)
+print(f"clip {sample['video_id']}, true action {ARID_CLASSES[sample['label']]}; at T = 1 the teacher gives "
+      f"{p.max():.2f} to {ARID_CLASSES[p.argmax()]} (uniform: {1 / p.size:.2f})")
 temperature_explorer(logits.numpy(), list(ARID_CLASSES))
 
 # %% [markdown]
@@ -83,9 +81,7 @@ if SWEEP_DIR:
     results = read_results(SWEEP_DIR)
 else:
     epochs = EPOCHS or RunConfig.epochs
-    base = RunConfig(
-        role="student", teacher_ckpt=str(teacher_ckpt), epochs=epochs, eval_every=epochs
-    )  # final results only
+    base = RunConfig(role="student", teacher_ckpt=str(teacher_ckpt), epochs=epochs, eval_every=epochs)  # final results only
     sweep = Sweep(Path(RUNS_DIR) / "sweep", DATA_DIR, teacher_ckpt, base=base)
     cells = make_cells(TEMPERATURES, ALPHAS, SEEDS)
     print(f"{len(cells)} cells: {[c.name for c in cells]}")
@@ -146,7 +142,7 @@ grid_summary(results).round(1)
 # %% tags=["check-1"]
 from dlkdd_lite.tutorial.checks import check
 
-check("kd_gradient", globals())
+check("kd_gradient", globals());
 
 # %% [markdown]
 # **Exercise 2 · Why $T^2$?** Using your gradient (or autograd), measure the size of the gradient of the KL

@@ -16,17 +16,17 @@
 # long).
 
 # %% tags=["parameters"]
-DATA_DIR = "../data/quick"  # the quick tier's generated videos (notebook 01 writes them)
-RUNS_DIR = "../runs/quick"  # run folders: config.json, metrics.csv, checkpoint.pt, ...
-FIGURES_DIR = "../figures"  # figures, PNG + PDF
-TIER = "quick"  # "quick": CPU, generated data, minutes; "paper": GPU, a real dataset
-DATASET = None  # paper tier: "arid", "arid1.5" or "dark48" (DATA_DIR must hold it)
+DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
+RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
+FIGURES_DIR = "../figures"      # figures, PNG + PDF
+TIER = "quick"                  # "quick": CPU, generated data, minutes; "paper": GPU, a real dataset
+DATASET = None                  # paper tier: "arid", "arid1.5" or "dark48" (DATA_DIR must hold it)
 # None: the plan's value, the same as `dlkdd reproduce` (and so `make reproduce`) uses; a value overrides it.
-EPOCHS = None  # quick tier: epochs of every run
-SEEDS = None  # e.g. [0, 1]
-TEMPERATURES = None  # e.g. [1, 4, 16]
-ALPHAS = None  # e.g. [0, 0.3, 0.7]
-ZERODCE_STEPS = None  # quick tier: None uses the kit's Zero-DCE weights; a number trains it here
+EPOCHS = None                   # quick tier: epochs of every run
+SEEDS = None                    # e.g. [0, 1]
+TEMPERATURES = None             # e.g. [1, 4, 16]
+ALPHAS = None                   # e.g. [0, 0.3, 0.7]
+ZERODCE_STEPS = None            # quick tier: None uses the kit's Zero-DCE weights; a number trains it here
 
 # %%
 import dataclasses
@@ -65,9 +65,8 @@ Reproduction(plan, DATA_DIR, out).run()
 from dlkdd_lite.viz.figures import FIGURES, build_figures
 
 label = f"{TIER} tier, {plan.base.arch}, {plan.base.epochs} epochs, seeds {list(plan.seeds)}"
-written = build_figures(
-    out, FIGURES_DIR, data_root=DATA_DIR, headline=plan.headline, main_enhancer=plan.main_enhancer, kit_label=label
-)
+written = build_figures(out, FIGURES_DIR, data_root=DATA_DIR, headline=plan.headline,
+                        main_enhancer=plan.main_enhancer, kit_label=label)
 for stem, what in FIGURES.items():
     print(f"{stem}: {what}")
 
@@ -110,9 +109,7 @@ display(preview_figure(figures / "fig5_accuracy_vs_cost.png"))
 # ## Figure 6: where the student still errs, and figure 7: the two views
 
 # %%
-display(
-    preview_figure(figures / "fig6_confusion.png", width=900), preview_figure(figures / "fig7_dark_vs_enhanced.png")
-)
+display(preview_figure(figures / "fig6_confusion.png", width=900), preview_figure(figures / "fig7_dark_vs_enhanced.png"))
 
 # %% [markdown]
 # ## The paper's numbers
@@ -146,7 +143,7 @@ display(Markdown((figures / "tables" / "paper_vs_kit.md").read_text()))
 # %% tags=["check-2"]
 from dlkdd_lite.tutorial.checks import check
 
-check("confusion_matrix", globals())
+check("confusion_matrix", globals());
 
 # %% [markdown]
 # **Exercise 3 · A paired look.** The no-KD baseline and the DL-KDD student of one seed were tested on the

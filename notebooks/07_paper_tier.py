@@ -18,22 +18,22 @@
 # a 2-core CPU (measured 2026-12-01).
 
 # %% tags=["parameters"]
-DATASET = "arid"  # "arid" (ARID v1.0), "arid1.5" (ARID V1.5) or "dark48" (Dark-48)
-DATA_DIR = "../data"  # the dataset goes to DATA_DIR/<DATASET>, its prepared copy beside it
-RUNS_DIR = "../runs/paper"  # run folders: RUNS_DIR/<DATASET>/zerodce, teacher, student
-FIGURES_DIR = "../figures"  # the comparison: FIGURES_DIR/tables/paper_vs_kit_<DATASET>.csv and .md
-URL = None  # the download link the dataset's authors sent you (Google Drive, OneDrive, https)
-ARCHIVE = None  # or the archive you downloaded (zip, tar, tar.gz), or its extracted folder
-SHA256 = None  # the archive's sha256, if you were given one (checked)
-LISTS = None  # a folder holding the split lists, instead of the dataset's official source
-SHORT_SIDE = 128  # `prepare` re-encodes the clips to this short side (the presets read 128)
-PRETRAINED = "kinetics400"  # torchvision's Kinetics-400 weights (downloaded once), a state-dict file, or None
-ZERODCE_STEPS = 2000  # Zero-DCE's training steps on the dataset's dark frames
+DATASET = "arid"                # "arid" (ARID v1.0), "arid1.5" (ARID V1.5) or "dark48" (Dark-48)
+DATA_DIR = "../data"            # the dataset goes to DATA_DIR/<DATASET>, its prepared copy beside it
+RUNS_DIR = "../runs/paper"      # run folders: RUNS_DIR/<DATASET>/zerodce, teacher, student
+FIGURES_DIR = "../figures"      # the comparison: FIGURES_DIR/tables/paper_vs_kit_<DATASET>.csv and .md
+URL = None                      # the download link the dataset's authors sent you (Google Drive, OneDrive, https)
+ARCHIVE = None                  # or the archive you downloaded (zip, tar, tar.gz), or its extracted folder
+SHA256 = None                   # the archive's sha256, if you were given one (checked)
+LISTS = None                    # a folder holding the split lists, instead of the dataset's official source
+SHORT_SIDE = 128                # `prepare` re-encodes the clips to this short side (the presets read 128)
+PRETRAINED = "kinetics400"      # torchvision's Kinetics-400 weights (downloaded once), a state-dict file, or None
+ZERODCE_STEPS = 2000            # Zero-DCE's training steps on the dataset's dark frames
 TEMPERATURE = 4.0
-ALPHA = 0.7  # weight of the KD term; 1 - ALPHA weighs cross-entropy
+ALPHA = 0.7                     # weight of the KD term; 1 - ALPHA weighs cross-entropy
 SEED = 0
-OVERRIDES = {}  # RunConfig fields changed for teacher and student, e.g. {"epochs": 10}
-ALLOW_CPU = False  # True: run the GPU steps on a CPU anyway (a rehearsal, with tiny OVERRIDES)
+OVERRIDES = {}                  # RunConfig fields changed for teacher and student, e.g. {"epochs": 10}
+ALLOW_CPU = False               # True: run the GPU steps on a CPU anyway (a rehearsal, with tiny OVERRIDES)
 
 # %%
 import dataclasses

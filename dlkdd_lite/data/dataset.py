@@ -16,7 +16,7 @@ from torch.utils.data import Dataset, get_worker_info
 
 from dlkdd_lite.config import NORM_STATS, RunConfig
 from dlkdd_lite.data.clips import crop_box, crop_flip
-from dlkdd_lite.data.decode_cache import decode_all, decode_size, enhance_whole
+from dlkdd_lite.data.decode_cache import dark_store, decode_all, decode_size, enhance_whole
 from dlkdd_lite.data.registry import detect_layout, read_class_index
 from dlkdd_lite.data.rng import clip_uniforms
 from dlkdd_lite.data.sampling import sample_frame_indices
@@ -114,7 +114,7 @@ class DarkVideoDataset(Dataset):
             self.enhancer_key = (enhancer, gamma, file_key(weights_file) if weights_file else None, *scaled.values())
         if root is None:
             return {}
-        stores = {"dark": VideoStore(root, "dark", scaled)} if cache else {}
+        stores = {"dark": dark_store(root, self.short_side)} if cache else {}
         if self.enhance is not None:
             weights_id = content_digest(weights_file) if weights_file else None  # the weights, wherever they are
             stores["enhanced"] = VideoStore(root, enhancer, {"gamma": gamma, "weights": weights_id, **scaled})

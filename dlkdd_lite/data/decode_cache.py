@@ -53,6 +53,14 @@ def enhance_whole(path: Path, frames: np.ndarray, enhance, enhancer_key: tuple, 
     return _DECODED[key]
 
 
+def dark_store(root: Path | None, short_side: int | None) -> VideoStore | None:
+    """The disk store of decoded videos at ``short_side`` under ``root`` (None: no store)."""
+    if root is None:
+        return None
+    # short_side's frames come scaled by the decoder: frames resized otherwise are not the same
+    return VideoStore(root, "dark", {"short_side": short_side, "scaled_by": "decoder" if short_side else None})
+
+
 def decode_all(paths: list[Path], short_side: int | None, store: VideoStore | None) -> Iterator[np.ndarray | Exception]:
     """``decode_whole`` of each path, in order, ``DECODE_THREADS`` at a time; an unreadable video yields
     its ``VideoReadError`` instead of frames."""

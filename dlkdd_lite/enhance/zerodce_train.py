@@ -102,11 +102,18 @@ def zero_reference_losses(
     return losses
 
 
-def dark_frames(root: str | os.PathLike, split_file: str | os.PathLike, count: int, *, seed: int = 0) -> torch.Tensor:
-    """``count`` random frames of the videos a split list names, float (count, 3, H, W) in [0, 1]."""
+def dark_frames(
+    root: str | os.PathLike, split_file: str | os.PathLike, count: int, *, seed: int = 0, store: str | None = "auto"
+) -> torch.Tensor:
+    """``count`` random frames of the videos a split list names, float (count, 3, H, W) in [0, 1].
+
+    The videos are decoded as datasets decode them, kept on disk by ``store`` (``RunConfig.enhanced_cache``'s
+    settings: ``"auto"``, a folder or None), so the training that follows need not decode them again.
+    """
+    from dlkdd_lite.data.decode_cache import dark_store, decode_all
     from dlkdd_lite.data.registry import detect_layout
     from dlkdd_lite.data.splits import read_split_file, resolve_videos
-    from dlkdd_lite.data.video import read_clip
+    from dlkdd_lite.data.video_store import store_root
 
     found = resolve_videos(detect_layout(root).clips_dir, [e.relpath for e in read_split_file(split_file)])
     paths = list(found.values())
@@ -115,7 +122,11 @@ def dark_frames(root: str | os.PathLike, split_file: str | os.PathLike, count: i
         raise FileNotFoundError(f"{len(missing)} clips listed in {split_file} are not under {root}")
     rng = np.random.default_rng(seed)
     chosen = sorted(set(rng.choice(len(paths), size=min(count, len(paths)), replace=False).tolist()))
-    return frames_from_videos([read_clip(paths[i]) for i in chosen], count, seed=seed)
+    videos = list(decode_all([paths[i] for i in chosen], None, dark_store(store_root(store, True), None)))
+    errors = [v for v in videos if isinstance(v, Exception)]
+    if errors:
+        raise errors[0]
+    return frames_from_videos(videos, count, seed=seed)
 
 
 def frames_from_videos(videos: list[np.ndarray], count: int, *, seed: int = 0) -> torch.Tensor:

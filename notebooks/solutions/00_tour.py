@@ -24,10 +24,8 @@ print(my_soft_targets(torch.tensor([1000.0, 999.0]), 1.0))  # without the shift:
 
 # %% tags=["solution-2"]
 big = build_model("r2plus1d_18", num_classes=11)
-print(
-    f"r2plus1d_18: {count_parameters(big):,} parameters, "
-    f"{count_parameters(big) / count_parameters(model):.0f}x tiny3d's"
-)
+print(f"r2plus1d_18: {count_parameters(big):,} parameters, "
+      f"{count_parameters(big) / count_parameters(model):.0f}x tiny3d's")
 
 # %% tags=["solution-3"]
 batch = torch.randn(16, 3, 8, 56, 56)  # (B, C, T, H, W)

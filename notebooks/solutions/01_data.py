@@ -5,18 +5,12 @@
 # to exercise N.
 
 # %% tags=["solution-1"]
-clip_means = pd.DataFrame(
-    [
-        {"action": e.relpath.split("/")[0], "mean pixel": read_clip(root / e.relpath).mean() / 255}
-        for e in read_split_file(root / "splits" / "ARID_split1_train.txt")
-    ]
-)
+clip_means = pd.DataFrame([{"action": e.relpath.split("/")[0], "mean pixel": read_clip(root / e.relpath).mean() / 255}
+                           for e in read_split_file(root / "splits" / "ARID_split1_train.txt")])
 per_action = clip_means.groupby("action")["mean pixel"].agg(["mean", "std", "count"]).sort_values("mean")
 print(per_action.round(3).head(3))
-print(
-    f"spread between actions (std of their means): {per_action['mean'].std():.3f}; "
-    f"typical spread within an action (mean of their stds): {per_action['std'].mean():.3f}"
-)
+print(f"spread between actions (std of their means): {per_action['mean'].std():.3f}; "
+      f"typical spread within an action (mean of their stds): {per_action['std'].mean():.3f}")
 
 # %% [markdown] tags=["solution-1"]
 # When the spread within an action is as large as the spread between actions (compare the two numbers
@@ -43,15 +37,7 @@ import json
 
 params = json.loads((root / "synth.json").read_text())["params"]
 darker_root = Path(DATA_DIR).parent / "quick_darker"
-generate_dataset(
-    darker_root,
-    seed=0,
-    actors=2,
-    test_actors=1,
-    clips_per_actor=1,
-    num_frames=16,
-    size=params["size"],
-    brightness=params["brightness"] / 2,
-)
+generate_dataset(darker_root, seed=0, actors=2, test_actors=1, clips_per_actor=1, num_frames=16,
+                 size=params["size"], brightness=params["brightness"] / 2)
 darker = read_clip(darker_root / "Walk" / "Walk_1_1.mp4")
 print(f"mean pixel of Walk_1_1: this dataset {clip.mean() / 255:.3f}, at half the brightness {darker.mean() / 255:.3f}")

@@ -35,10 +35,8 @@ a, b = clips[CLASSES[0]], clips[CLASSES[1]]
 level = 10
 out_a = histogram_equalize(a)[a == level]
 out_b = histogram_equalize(b)[b == level]
-print(
-    f"gamma is monotone; histeq sends level {level} to {out_a[:1].tolist()} in {CLASSES[0]} "
-    f"and to {out_b[:1].tolist()} in {CLASSES[1]}"
-)
+print(f"gamma is monotone; histeq sends level {level} to {out_a[:1].tolist()} in {CLASSES[0]} "
+      f"and to {out_b[:1].tolist()} in {CLASSES[1]}")
 
 # %% [markdown] tags=["solution-3"]
 # Histogram equalisation builds its table from each clip's own histogram, so the same dark value means a

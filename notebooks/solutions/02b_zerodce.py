@@ -28,9 +28,8 @@ from dlkdd_lite.data.splits import read_split_file
 
 test = read_split_file(find_split_file(DATA_DIR, 1, "test"))
 sample = test[:: max(len(test) // 12, 1)]  # about a dozen test clips, evenly over the list
-stats = pd.DataFrame(
-    [quality_stats(enhancers["Zero-DCE"](torch.from_numpy(read_clip(Path(DATA_DIR) / e.relpath)))) for e in sample]
-)
+stats = pd.DataFrame([quality_stats(enhancers["Zero-DCE"](torch.from_numpy(read_clip(Path(DATA_DIR) / e.relpath))))
+                      for e in sample])
 print(f"{len(sample)} test clips:")
 print(stats[["mean_brightness", "clipped_fraction"]].describe().loc[["mean", "min", "max"]].round(3))
 on_target = stats["mean_brightness"].between(0.4, 0.6) & (stats["clipped_fraction"] <= 0.01)

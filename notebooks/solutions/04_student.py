@@ -32,10 +32,8 @@ know_nothing = torch.zeros(8, k)  # equal logits: a uniform teacher
 for alpha in (0.1, 0.5, 0.9):
     kd = kd_loss(s, know_nothing, y, temperature=1.0, alpha=alpha)["loss"]
     smoothing = F.cross_entropy(s, y, label_smoothing=alpha)
-    print(
-        f"alpha {alpha}: KD with a uniform teacher {kd:.4f}; label smoothing - alpha log K "
-        f"{smoothing - alpha * math.log(k):.4f}"
-    )
+    print(f"alpha {alpha}: KD with a uniform teacher {kd:.4f}; label smoothing - alpha log K "
+          f"{smoothing - alpha * math.log(k):.4f}")
 
 # %% [markdown] tags=["solution-2"]
 # With a uniform teacher $u$ at $T = 1$: $\mathrm{KL}(u \,\|\, p_s) = \mathrm{CE}(u, p_s) - \log K$, so the KD loss is

@@ -60,11 +60,9 @@ best = summary[summary["alpha"] > 0].sort_values("mean").iloc[-1]
 baseline = summary[summary["alpha"] == 0].iloc[0]
 gap = best["mean"] - baseline["mean"]
 spread = max(best["std"], baseline["std"])
-print(
-    f"best: T = {best['temperature']:g}, alpha = {best['alpha']:g}: {best['mean']:.1f} % vs no KD "
-    f"{baseline['mean']:.1f} %: gap {gap:+.1f} points over {int(best['count'])} seed(s); "
-    f"larger std of the two: {spread:.1f} points; one video: {100 / videos:.1f} points"
-)
+print(f"best: T = {best['temperature']:g}, alpha = {best['alpha']:g}: {best['mean']:.1f} % vs no KD "
+      f"{baseline['mean']:.1f} %: gap {gap:+.1f} points over {int(best['count'])} seed(s); "
+      f"larger std of the two: {spread:.1f} points; one video: {100 / videos:.1f} points")
 
 # %% [markdown] tags=["solution-4"]
 # Compare the gap with the spread printed above. With two seeds a standard deviation is itself very

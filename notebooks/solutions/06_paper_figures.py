@@ -7,12 +7,8 @@
 # %% tags=["solution-1"]
 table = pd.read_csv(figures / "tables" / "table1.csv").set_index("method")
 student = table.loc["DL-KDD student"]
-pd.DataFrame(
-    {
-        "x student's GFLOPs": table["GFLOPs/clip"] / student["GFLOPs/clip"],
-        "points vs student": table["top-1 (%)"] - student["top-1 (%)"],
-    }
-).round(2)
+pd.DataFrame({"x student's GFLOPs": table["GFLOPs/clip"] / student["GFLOPs/clip"],
+              "points vs student": table["top-1 (%)"] - student["top-1 (%)"]}).round(2)
 
 # %% tags=["solution-2"]
 import numpy as np
@@ -37,10 +33,8 @@ baseline = read(cell_dir(out / "sweep", Cell(temperature, 0.0, seed)))
 dlkdd = read(cell_dir(out / "sweep", Cell(temperature, alpha, seed)))
 pairs = pd.crosstab(baseline.rename("baseline right"), dlkdd.reindex(baseline.index).rename("student right"))
 pairs = pairs.reindex(index=[False, True], columns=[False, True], fill_value=0)  # a count of 0 still shows
-print(
-    f"seed {seed}, {len(baseline)} test videos: only the student right {int(pairs.loc[False, True])}, "
-    f"only the baseline right {int(pairs.loc[True, False])}"
-)
+print(f"seed {seed}, {len(baseline)} test videos: only the student right {int(pairs.loc[False, True])}, "
+      f"only the baseline right {int(pairs.loc[True, False])}")
 pairs
 
 # %% [markdown] tags=["solution-3"]
