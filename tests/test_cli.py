@@ -98,3 +98,22 @@ def test_train_preset_flag_and_class_count_check(tiny_arid, tmp_path, capsys):
     assert "has 11 classes but the run has num_classes=48" in err
     saved = json.loads((tmp_path / "t" / "config.json").read_text())
     assert (saved["arch"], saved["num_classes"], saved["role"]) == ("r2plus1d_18", 48, "teacher")  # preset applied
+
+
+def test_train_keeps_decoded_videos_in_the_cache_folder_unless_told_none(tiny_arid, tmp_path):
+    import os
+
+    fast = ["--num-frames", 4, "--crop-size", 40, "--epochs", 1, "--eval-clips", 1, "--quiet", "--enhancer", "gamma"]
+    for setting, kept in ((None, True), ("none", False)):
+        cache = tmp_path / f"cache-{setting}"
+        extra = ["--enhanced-cache", setting] if setting else []
+        result = subprocess.run(
+            [sys.executable, "-m", "dlkdd_lite.cli", "train", "--role", "teacher", "--data", str(tiny_arid),
+             "--out", str(tmp_path / f"run-{setting}"), *map(str, fast), *extra],
+            capture_output=True, text=True, env={**os.environ, "DLKDD_CACHE": str(cache)},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        saved = json.loads((tmp_path / f"run-{setting}" / "config.json").read_text())
+        assert saved["enhanced_cache"] == ("auto" if kept else None)
+        stored = sorted(p.parent.name.split("-")[0] for p in cache.glob("videos/*/*.npy"))
+        assert (set(stored) == {"dark", "gamma"}) if kept else stored == []

@@ -54,7 +54,8 @@ def _add_train(sub) -> None:
         p.add_argument(f"--{name}", type=kind)
     p.add_argument("--enhancer", choices=ENHANCERS)
     p.add_argument("--enhancer-weights", help="Zero-DCE weights for --enhancer zerodce")
-    p.add_argument("--enhanced-cache", help="folder keeping enhanced videos on disk (for costly enhancers)")
+    p.add_argument("--enhanced-cache", help="folder keeping decoded and enhanced videos on disk between runs "
+                   "(default auto: ~/.cache/dlkdd_lite for videos kept in memory; none: nothing on disk)")
     p.add_argument("--sampling", choices=SAMPLINGS)
     p.add_argument("--optimizer", choices=OPTIMIZERS)
     p.add_argument("--device", choices=DEVICES)
@@ -138,6 +139,8 @@ def _run_train(args) -> None:
     overrides = {k: v for k, v in vars(args).items() if k in fields and v is not None}
     if (args.pretrained or "").lower() in SCRATCH_NAMES:  # --pretrained none overrides a preset's weights
         overrides["pretrained"] = None
+    if (args.enhanced_cache or "").lower() == "none":  # nothing kept on disk
+        overrides["enhanced_cache"] = None
     config = RunConfig.from_dict({**base, **overrides})
     metrics = fit(config, args.data, args.out, progress=not args.quiet, overwrite=args.overwrite)
     if is_main_process():  # under torchrun, one report for all processes
