@@ -47,7 +47,7 @@ TARGET = 0.95
 
 
 def write_arid_sized_clips(folder: Path, count: int, *, seed: int = 0) -> list[Path]:
-    """``count`` dark 320x240 clips at 30 fps, 3 to 10 s long (``synth_arid.arid_sized_frames``: a lit gradient
+    """``count`` dark 320x240 clips at 30 fps, 3 to 10 s long (``data.synth.arid.arid_sized_frames``: a lit gradient
     with a moving blob, filmed through ``synth.darken``, as ARID's cameras), encoded as H.264."""
     rng = np.random.default_rng(seed)
     paths = []

@@ -1,4 +1,4 @@
-"""cli_data.py: the ``dlkdd datasets | download | verify | prepare`` subcommands. Thin: parse, call, print.
+"""data.py: the ``dlkdd datasets | download | verify | prepare`` subcommands. Thin: parse, call, print.
 
 ``register(sub)`` adds the subparsers to ``dlkdd``'s and returns ``{command: runner(args)}``. Runners raise
 ValueError / FileNotFoundError for user errors and SystemExit(1) when ``verify`` finds listed clips missing.

@@ -54,8 +54,11 @@ def _add_train(sub) -> None:
         p.add_argument(f"--{name}", type=kind)
     p.add_argument("--enhancer", choices=ENHANCERS)
     p.add_argument("--enhancer-weights", help="Zero-DCE weights for --enhancer zerodce")
-    p.add_argument("--enhanced-cache", help="folder keeping decoded and enhanced videos on disk between runs "
-                   "(default auto: ~/.cache/dlkdd_lite for videos kept in memory; none: nothing on disk)")
+    p.add_argument(
+        "--enhanced-cache",
+        help="folder keeping decoded and enhanced videos on disk between runs "
+        "(default auto: ~/.cache/dlkdd_lite for videos kept in memory; none: nothing on disk)",
+    )
     p.add_argument("--sampling", choices=SAMPLINGS)
     p.add_argument("--optimizer", choices=OPTIMIZERS)
     p.add_argument("--device", choices=DEVICES)

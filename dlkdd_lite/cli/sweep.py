@@ -1,4 +1,4 @@
-"""cli_sweep.py: the ``dlkdd sweep`` and ``dlkdd reproduce`` subcommands (parsing only; the work is
+"""sweep.py: the ``dlkdd sweep`` and ``dlkdd reproduce`` subcommands (parsing only; the work is
 sweep.py and reproduce.py)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""enhance.py: low-light enhancement of clips (gamma correction, histogram equalisation).
+"""enhancers.py: low-light enhancement of clips (gamma correction, histogram equalisation).
 
 Pure functions on clips before normalisation; knows nothing about models or files.
 Works on uint8 clips (any layout; gamma via a lookup table) and float clips in [0, 1].

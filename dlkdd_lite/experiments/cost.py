@@ -92,7 +92,7 @@ def build_inference_enhancer(
 
 
 def _to_input(frames: torch.Tensor) -> torch.Tensor:
-    """uint8 (B, T, H, W, C) -> normalised float (B, C, T, H, W), as datasets.py prepares clips."""
+    """uint8 (B, T, H, W, C) -> normalised float (B, C, T, H, W), as data/dataset.py prepares clips."""
     mean = torch.tensor(IMAGENET_MEAN, device=frames.device).view(1, 3, 1, 1, 1)
     std = torch.tensor(IMAGENET_STD, device=frames.device).view(1, 3, 1, 1, 1)
     return (frames.permute(0, 4, 1, 2, 3).float() / 255 - mean) / std  # (B, C, T, H, W)

@@ -3,7 +3,7 @@
 Owns the grid (validation, cell names, run folders under ``<out>/runs``), the sweep's identity file
 (``sweep.json``: data set and teacher), running unfinished cells in this process or in worker
 processes, the commands a cluster scheduler can run instead, and the tidy ``results.csv`` rebuilt
-from the run folders. Training itself is ``train.fit``; figures are plots_ablation.py.
+from the run folders. Training itself is ``train.fit``; figures are viz/ablation.py.
 """
 
 from __future__ import annotations

@@ -154,7 +154,7 @@ def _confusion_matrix(fn) -> str:
 
 
 EXERCISES = {
-    "soft_targets": Exercise("my_soft_targets", "(logits, temperature)", "plots_ablation.soft_targets", _soft_targets),
+    "soft_targets": Exercise("my_soft_targets", "(logits, temperature)", "viz.ablation.soft_targets", _soft_targets),
     "segment_indices": Exercise(
         "my_segment_indices", "(video_frames, num_frames)", "sampling.sample_frame_indices", _segment_indices
     ),
@@ -176,6 +176,6 @@ EXERCISES = {
         _training_minutes,
     ),
     "confusion_matrix": Exercise(
-        "my_confusion_matrix", "(predictions, num_classes)", "plots_paper.confusion_matrix", _confusion_matrix
+        "my_confusion_matrix", "(predictions, num_classes)", "viz.paper.confusion_matrix", _confusion_matrix
     ),
 }

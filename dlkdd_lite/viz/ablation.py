@@ -1,4 +1,4 @@
-"""plots_ablation.py: the distillation ablations drawn from a sweep's ``results.csv``.
+"""ablation.py: the distillation ablations drawn from a sweep's ``results.csv``.
 
 Accuracy vs temperature (one line per alpha), the temperature x alpha heatmap, and the
 teacher-input ablation. Reads tidy results tables only, never models; knows nothing about training.

@@ -1,4 +1,4 @@
-"""plots_evidence.py: the quick tier's evidence figure, drawn only from the evidence results files.
+"""evidence.py: the quick tier's evidence figure, drawn only from the evidence results files.
 
 Left: each arm's video accuracy, one dot per training seed. Right: the paired differences that carry the
 claims (teacher vs baseline, DL-KDD student vs baseline and vs the two controls), one dot per seed, with

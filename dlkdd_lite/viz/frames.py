@@ -1,4 +1,4 @@
-"""viz.py: pictures of clips - frame grids, per-channel histograms, and where an enhancer sends each level.
+"""frames.py: pictures of clips - frame grids, per-channel histograms, and where an enhancer sends each level.
 
 Takes decoded uint8 clips (T, H, W, C); knows nothing about files or models.
 """

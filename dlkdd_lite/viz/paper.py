@@ -1,4 +1,4 @@
-"""plots_paper.py: the comparison figures - accuracy vs inference cost, confusion matrices teacher vs
+"""paper.py: the comparison figures - accuracy vs inference cost, confusion matrices teacher vs
 student, and a figure-1-style panel of dark vs enhanced frames.
 
 Built from results files (the Table-1 frame, predictions.csv) or decoded clips; never from models.

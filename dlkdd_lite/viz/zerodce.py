@@ -1,4 +1,4 @@
-"""plots_zerodce.py: figures of what Zero-DCE learns (notebook 02b): its training losses, read from its
+"""zerodce.py: figures of what Zero-DCE learns (notebook 02b): its training losses, read from its
 ``metrics.csv``, and its curve maps on one frame. Takes results files and tensors; trains nothing.
 """
 

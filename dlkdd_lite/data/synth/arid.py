@@ -1,4 +1,4 @@
-"""synth_arid.py: stand-in clips of ARID's size (320x240, 30 fps), as an extracted ARID archive, for rehearsals.
+"""arid.py: stand-in clips of ARID's size (320x240, 30 fps), as an extracted ARID archive, for rehearsals.
 
 Owns ``arid_sized_frames`` (a lit gradient with a moving blob, filmed through synth.darken) and
 ``write_arid_archive`` (clips named as ARID's, with ARID's split-1 lists cut down to them). The scenes hold no

@@ -1,6 +1,6 @@
-"""synth.py: the quick tier's generated dark-video dataset, written in ARID v1.0's layout.
+"""generate.py: the quick tier's generated dark-video dataset, written in ARID v1.0's layout.
 
-Well-lit procedural renders (synth_scene, synth_motion) -> a physical low-light camera model ->
+Well-lit procedural renders (scene.py, motion.py) -> a physical low-light camera model ->
 H.264 mp4 files, split lists and ``synth.json``. Knows nothing about training.
 """
 

@@ -1,8 +1,8 @@
-"""synth_motion.py: the 11 ARID actions as procedural pose sequences.
+"""motion.py: the 11 ARID actions as procedural pose sequences.
 
 Each action is a function of normalised time u in [0, 1] and a few random per-clip parameters.
 Pairs are deliberately alike (walk/run, sit/stand, pick/push, drink/pour, wave/jump) so a
-classifier's soft predictions carry information. Knows nothing about pixels (see synth_scene.py).
+classifier's soft predictions carry information. Knows nothing about pixels (see scene.py).
 """
 
 from __future__ import annotations

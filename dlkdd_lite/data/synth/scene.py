@@ -1,4 +1,4 @@
-"""synth_scene.py: procedural, well-lit renders of ARID's 11 actions (a figure in a room).
+"""scene.py: procedural, well-lit renders of ARID's 11 actions (a figure in a room).
 
 Pure NumPy: poses per frame -> anti-aliased capsules and shapes -> float RGB frames in [0, 1].
 Knows nothing about darkness, noise, files or encoding (see synth.py).
