@@ -5,7 +5,7 @@
 # and how does what it does differ from a global curve such as gamma?
 #
 # **What you will see.** Zero-DCE (Guo et al., CVPR 2020), the enhancer of DL-KDD's teacher: a small CNN
-# (DCE-Net, about 79 k parameters) predicts, for every pixel, eight quadratic curves
+# (DCE-Net: 79 k parameters in the paper, 24 k at the 16 filters per layer the kit uses on 32×32 frames) predicts, for every pixel, eight quadratic curves
 # $LE(x) = x + r\,(x^2 - x)$ that are applied one after another. It trains with four *non-reference*
 # losses: spatial consistency, exposure control (16×16 patches towards 0.6), colour constancy and
 # illumination smoothness. You will train it on the quick tier's dark frames, read its losses and curve
@@ -20,6 +20,7 @@ DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01
 RUNS_DIR = "../runs/quick"      # run folders: config.json, metrics.csv, checkpoint.pt, ...
 FIGURES_DIR = "../figures"      # figures, PNG + PDF
 ZERODCE_STEPS = 300             # optimisation steps on 32x32 patches
+ZERODCE_WIDTH = 16              # filters per layer: the kit's quick-tier enhancer (the paper's DCE-Net has 32)
 ZERODCE_FRAMES = 512            # random dark training frames drawn from the training videos
 
 # %%
@@ -44,7 +45,7 @@ print(f"{len(frames)} dark frames {tuple(frames.shape[1:])}, mean {frames.mean()
 from dlkdd_lite.viz.zerodce import plot_zerodce_losses
 
 zerodce_dir = Path(RUNS_DIR) / "zerodce"
-model = train_zerodce(frames, zerodce_dir, steps=ZERODCE_STEPS)
+model = train_zerodce(frames, zerodce_dir, steps=ZERODCE_STEPS, width=ZERODCE_WIDTH)  # how the kit's weights were made
 losses = pd.read_csv(zerodce_dir / "metrics.csv")
 plot_zerodce_losses(losses)
 plt.show()
@@ -148,9 +149,8 @@ enhancer_explorer(clip.numpy(), enhancers)
 #
 # or `dlkdd train --role teacher --enhancer zerodce --enhancer-weights runs/quick/zerodce/zerodce.pt ...`.
 # Without `enhancer_weights`, a Zero-DCE run uses the kit's own weights, trained the same way by
-# `dlkdd zerodce` on generated frames (a narrower DCE-Net, 16 filters per layer instead of 32) and shipped
-# with the package: the quick tier's teacher in notebook 03 uses those, so it does not depend on how long
-# this notebook trained. The dataset enhances each whole video once and keeps it, so Zero-DCE's cost is
+# `dlkdd zerodce --width 16` on another generated data set (seed 7) and shipped with the package: the quick
+# tier's teacher in notebook 03 uses those, so it does not depend on how long this notebook trained. The dataset enhances each whole video once and keeps it, so Zero-DCE's cost is
 # paid once per video, not per epoch. A student distilled from such a teacher names the same enhancer: its
 # enhanced view feeds the teacher.
 #

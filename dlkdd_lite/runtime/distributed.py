@@ -167,10 +167,6 @@ class EpochSampler(DistributedSampler):
     def __iter__(self) -> Iterator[tuple[int, int]]:
         n = len(self.dataset)
         g = torch.Generator().manual_seed(epoch_seed(self.seed, self.epoch))
-        # Earlier versions let DataLoader(shuffle=True, generator=g) draw this permutation, after
-        # two draws of worker seeds from g; skipping them keeps those runs reproducible bit for bit.
-        for _ in range(2):
-            torch.empty((), dtype=torch.int64).random_(generator=g)
         order = torch.randperm(n, generator=g).tolist()
         pad = self.total_size - n
         order += (order * math.ceil(pad / n))[:pad]
