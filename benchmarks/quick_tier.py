@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import platform
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 import psutil
-from common import append_rows, require_fresh
+from common import append_rows, cpu_flags, require_fresh
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -71,6 +72,7 @@ def machine() -> dict:
     return {
         "date": datetime.date.today().isoformat(), "machine": platform.machine(), "cpus": psutil.cpu_count(),
         "python": platform.python_version(), "torch": torch.__version__, "device": "cpu",
+        "load1": round(os.getloadavg()[0], 2), "cpu_flags": cpu_flags(),
     }  # fmt: skip
 
 

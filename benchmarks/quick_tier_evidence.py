@@ -77,16 +77,6 @@ def collect(work: Path, data_seed: int, seeds, base: RunConfig) -> list[dict]:
     return rows
 
 
-def cpu_flags() -> str:
-    """The vector extensions that change the quick tier's speed 2.5-3x between machines."""
-    try:
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-        flags = set(next(line for line in lines if line.startswith("flags")).split())
-    except (OSError, StopIteration):
-        return "unknown"
-    return " ".join(f for f in ("avx2", "avx512f", "avx512_vnni", "amx_tile") if f in flags) or "none"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-seeds", type=parse_seeds, default=parse_seeds("1000,1001"),
@@ -111,7 +101,7 @@ def main() -> None:
         generate_dataset(data, seed=data_seed, **json.loads(args.synth))
         train_all(data, work / f"runs_s{data_seed}", args.seeds, base, args.jobs)
         rows += collect(work / f"runs_s{data_seed}", data_seed, args.seeds, base)
-    info = run_info(torch.device("cpu"), cpu_flags=cpu_flags(), jobs=args.jobs, epochs=args.epochs,
+    info = run_info(torch.device("cpu"), jobs=args.jobs, epochs=args.epochs,
                     hours=round((time.perf_counter() - start) / 3600, 3), notes=args.notes)  # fmt: skip
     runs = pd.DataFrame([{**info, **row} for row in rows])
     results = Path(args.results)
