@@ -1,4 +1,4 @@
-"""ruff keeps the code formatted and lint-clean (STYLE.md); it runs in well under a second."""
+"""ruff keeps the code formatted and lint-clean; it runs in well under a second."""
 
 import subprocess
 import sys

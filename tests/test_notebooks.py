@@ -79,7 +79,7 @@ def test_committed_notebook_is_stripped_and_well_formed(path):
     tags = [c.metadata.get("tags", []) for c in code]
     assert sum("parameters" in t for t in tags) == 1, f"{path.name}: exactly one parameters cell"
     first, last = nb.cells[0].source.lower(), nb.cells[-1].source.lower()
-    assert nb.cells[0].cell_type == "markdown" and "question" in first and "runtime" in first, "STYLE.md: opening"
+    assert nb.cells[0].cell_type == "markdown" and "question" in first and "runtime" in first, "a notebook opens with its question and runtime"
     assert all(word in last for word in ("summary", "limits", "references")), f"{path.name}: closing cell"
     assert "sys.path" not in "".join(c.source for c in code), "import the installed package"
 
@@ -147,7 +147,7 @@ def test_notebook_executes_on_the_quick_tier(path, workspace):
 
 
 def _check_reads_well_saved(out: Path) -> None:
-    """STYLE.md: under 1 MB, no progress widgets or text bars, each figure once."""
+    """Executed notebooks stay under 1 MB, with no progress widgets or text bars, each figure once."""
     assert out.stat().st_size < 1_000_000, f"{out.name}: {out.stat().st_size / 1e6:.2f} MB executed"
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
