@@ -134,7 +134,7 @@ print(f"{videos} test videos: one video is {100 / videos:.1f} points. With {len(
 # either way. So the kit trained every role with these defaults over 10 seeds on each of 2 generated data
 # sets that no default uses, plus two controls: a student distilled from a teacher that saw the *dark*
 # view, and a baseline with label smoothing at the same alpha (a "teacher" that knows nothing). That takes
-# about 35 minutes on 2 cores, so it is not run here: the cell reads its committed results
+# about 17 minutes on 2 cores, so it is not run here: the cell reads its committed results
 # (`benchmarks/results/quick_tier_evidence*.csv`; regenerate them with
 # `.venv/bin/python benchmarks/quick_tier_evidence.py`). Your seed above is one more draw: compare it
 # with the dots.
