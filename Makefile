@@ -1,5 +1,4 @@
-# make demo   - install into .venv if needed, then run the quick tier end to end (notebooks 00-04, two at a
-#               time, each after those it reads from; minutes)
+# make demo   - install into .venv if needed, then run the quick tier end to end (notebooks 00-04, minutes)
 # make reproduce - every figure and table of the quick tier from scratch (dlkdd reproduce, ~8 min on 2 cores),
 #               then notebooks 05-06 on its results
 # make test   - install into .venv if needed, then run the whole test suite
@@ -31,7 +30,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(BIN)/dlkdd synth --root data/quick
-	$(BIN)/dlkdd notebooks --src notebooks --out build/notebooks --only 00 01 02 03 04 --jobs 2
+	$(BIN)/dlkdd notebooks --src notebooks --out build/notebooks --only 00 01 02 03 04
 
 # Notebook 06 finds the runs `dlkdd reproduce` made in RUNS_DIR/reproduce-quick and only redraws;
 # notebook 05 loads that sweep instead of training its own grid.

@@ -94,7 +94,7 @@ def main() -> None:
         synth_s, synth_gib = run_with_peak_memory([dlkdd, "synth", "--root", "data/quick"], work)
         # The copied notebooks read the committed evidence (notebook 04) from the repository, as make demo does.
         cmd = [dlkdd, "notebooks", "--src", "notebooks", "--out", "build/notebooks", "--only", *DEMO_NOTEBOOKS,
-               "--jobs", "2", "-p", f"EVIDENCE_DIR={ROOT / 'benchmarks' / 'results'}"]  # fmt: skip
+               "-p", f"EVIDENCE_DIR={ROOT / 'benchmarks' / 'results'}"]  # fmt: skip
         nb_s, nb_gib = run_with_peak_memory(cmd, work)
         total = round(synth_s + nb_s, 1)
         demo = {**info, "synth_s": round(synth_s, 1), "notebooks_s": round(nb_s, 1), "total_s": total,

@@ -30,8 +30,6 @@ def _add_notebooks(sub) -> None:
     p.add_argument("--src", default="notebooks", help="folder of NN_*.ipynb")
     p.add_argument("--out", default="build/notebooks", help="where the executed copies go")
     p.add_argument("--only", nargs="*", help="notebook number prefixes to run, e.g. 00 03")
-    p.add_argument("--jobs", type=int, default=1, help="notebooks run side by side, each in a process of its own, "
-                   "each after those it reads from (the data of 01, the teacher of 03)")  # fmt: skip
     p.add_argument(
         "-p",
         "--param",
@@ -50,7 +48,7 @@ def _parse_value(text: str):
 
 
 def _run_notebooks(args) -> None:
-    from dlkdd_lite.tutorial.notebooks import list_notebooks, run_all, run_in_subprocess, run_notebook
+    from dlkdd_lite.tutorial.notebooks import list_notebooks, run_notebook
 
     params = {}
     for item in args.param:
@@ -63,9 +61,6 @@ def _run_notebooks(args) -> None:
         notebooks = [nb for nb in notebooks if nb.name.startswith(tuple(args.only))]
     if not notebooks:
         raise SystemExit(f"dlkdd notebooks: no notebooks to run in {args.src}")
-    if args.jobs > 1:  # a process per notebook, each running the lines below with --jobs 1
-        run_all(notebooks, lambda nb: run_in_subprocess(nb, Path(args.out), args.param), jobs=args.jobs)
-        return
     for nb in notebooks:
         print(f"running {nb} ...", flush=True)
         seconds = run_notebook(nb, Path(args.out) / nb.name, parameters=params)

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
-import subprocess
-import sys
 import time
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import nbformat
@@ -88,48 +84,3 @@ def run_notebook(
 def list_notebooks(folder: str | os.PathLike) -> list[Path]:
     """The numbered notebooks of ``folder`` (``NN_*.ipynb``) in learning order."""
     return sorted(p for p in Path(folder).glob("[0-9][0-9]*_*.ipynb"))
-
-
-# What a notebook reads that an earlier one writes: the quick tier's data (01, or `dlkdd synth`) and the
-# teacher (03). Run side by side (``run_all(jobs=2)``), a notebook waits for these alone.
-NEEDS = {"02": ("01",), "02b": ("01",), "03": ("01",), "04": ("01", "03"), "05": ("01", "03"), "06": ("01",)}
-
-
-def notebook_number(path: str | os.PathLike) -> str:
-    """``"02b"`` for ``02b_zerodce.ipynb``."""
-    return Path(path).name.split("_")[0]
-
-
-def run_all(notebooks: list[Path], run: Callable[[Path], None], *, jobs: int = 1) -> None:
-    """``run(notebook)`` for each notebook, in order, at most ``jobs`` at once, each after the notebooks
-    among them that it ``NEEDS``. After a failure no further notebook starts; the first error is raised
-    once those running have finished."""
-    numbers = [notebook_number(nb) for nb in notebooks]
-    pending, running, done, errors = list(notebooks), {}, set(), []
-    with ThreadPoolExecutor(max(1, jobs)) as pool:
-        while pending or running:
-            ready = [
-                nb for nb in pending if all(n in done or n not in numbers for n in NEEDS.get(notebook_number(nb), ()))
-            ]
-            while ready and len(running) < max(1, jobs) and not errors:
-                nb = ready.pop(0)
-                pending.remove(nb)
-                running[pool.submit(run, nb)] = nb
-            if not running:
-                break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                nb = running.pop(future)
-                if future.exception() is not None:
-                    errors.append(future.exception())
-                else:
-                    done.add(notebook_number(nb))
-    if errors:
-        raise errors[0]
-
-
-def run_in_subprocess(notebook: Path, out_dir: Path, parameters: list[str]) -> None:
-    """Execute one notebook with ``dlkdd notebooks`` in a process of its own (``parameters``: ``NAME=VALUE``)."""
-    cmd = [sys.executable, "-m", "dlkdd_lite.cli", "notebooks", "--src", str(notebook.parent), "--out", str(out_dir),
-           "--only", notebook.stem, *[arg for p in parameters for arg in ("-p", p)]]  # fmt: skip
-    subprocess.run(cmd, check=True)
