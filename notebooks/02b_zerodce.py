@@ -11,8 +11,8 @@
 # illumination smoothness. You will train it on the quick tier's dark frames, read its losses and curve
 # maps, and see that, unlike gamma, it brightens the same dark level differently in different places.
 #
-# **Runtime.** About 45 s, worked solutions included, most of it training Zero-DCE (measured 2026-12-01 on a
-# 2-core CPU with AVX-512 that other jobs were sharing, so an idle one may be faster; a CPU without AVX-512
+# **Runtime.** About 25 s, worked solutions included: decoding the training videos (kept on disk for notebook
+# 03) and training Zero-DCE (measured 2026-12-01 on an idle 2-core CPU with AVX-512; a CPU without AVX-512
 # takes about 2.5 times as long).
 
 # %% tags=["parameters"]

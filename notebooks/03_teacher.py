@@ -8,10 +8,10 @@
 # (only the step differs); the run folder it writes; training curves and per-class accuracy read from the
 # results files; and the enhanced-trained teacher shown *dark* clips.
 #
-# **Runtime.** About 3.5 minutes, worked solutions included: preparing the clips (each video is decoded and
-# enhanced by Zero-DCE once) and training; run again, it finds the finished run (measured 2026-12-01 on a
-# 2-core CPU with AVX-512 that other jobs were sharing, so an idle one may be faster; a CPU without AVX-512
-# takes about 2.5 times as long).
+# **Runtime.** About 40 s, worked solutions included: preparing the clips (each video is decoded and enhanced
+# by Zero-DCE once, then kept on disk for the next notebooks) and training; run again, it finds the finished
+# run (measured 2026-12-01 on an idle 2-core CPU with AVX-512; a CPU without AVX-512 takes about 2.5 times
+# as long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
