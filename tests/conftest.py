@@ -1,6 +1,8 @@
 """Shared fixtures: small real datasets on disk, written by the kit's own generator and encoder."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -10,6 +12,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 # Decoded and enhanced videos kept on disk (RunConfig.enhanced_cache="auto") go to a folder of this test
 # session's, inherited by the processes and notebook kernels the tests start: never the user's cache.
 os.environ["DLKDD_CACHE"] = tempfile.mkdtemp(prefix="dlkdd-test-cache-")
+atexit.register(shutil.rmtree, os.environ["DLKDD_CACHE"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
