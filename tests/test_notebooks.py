@@ -79,7 +79,7 @@ def test_committed_notebook_is_stripped_and_well_formed(path):
     tags = [c.metadata.get("tags", []) for c in code]
     assert sum("parameters" in t for t in tags) == 1, f"{path.name}: exactly one parameters cell"
     first, last = nb.cells[0].source.lower(), nb.cells[-1].source.lower()
-    assert nb.cells[0].cell_type == "markdown" and "question" in first and "runtime" in first, "a notebook opens with its question and runtime"
+    assert nb.cells[0].cell_type == "markdown" and "question" in first and "runtime" in first, "opening cell"
     assert all(word in last for word in ("summary", "limits", "references")), f"{path.name}: closing cell"
     assert "sys.path" not in "".join(c.source for c in code), "import the installed package"
 
