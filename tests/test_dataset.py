@@ -152,6 +152,23 @@ def test_decoded_videos_on_disk_are_read_back_and_a_changed_file_is_decoded_anew
     clear_decode_cache()
 
 
+def test_a_damaged_kept_video_is_made_again_with_a_warning(tiny_arid, tmp_path):
+    from dlkdd_lite.data.decode_cache import clear_decode_cache
+
+    clear_decode_cache()
+    first = make(tiny_arid, "test", views=("dark",), enhanced_cache=tmp_path)
+    (folder,) = tmp_path.glob("dark-*")
+    damaged = sorted(folder.glob("*.npy"))[0]
+    damaged.write_bytes(damaged.read_bytes()[:40])  # a truncated file
+    clear_decode_cache()
+    with pytest.warns(UserWarning, match="is damaged; making them again"):
+        again = make(tiny_arid, "test", views=("dark",), enhanced_cache=tmp_path)
+    assert all(np.array_equal(a, b) for a, b in zip(first.frames, again.frames))
+    replaced = np.load(damaged)
+    assert replaced.dtype == np.uint8 and replaced.ndim == 4  # written anew
+    clear_decode_cache()
+
+
 def test_the_stores_default_folder_is_the_users_cache_and_only_for_in_memory_datasets(monkeypatch, tmp_path):
     from dlkdd_lite.data.video_store import store_root
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -56,10 +57,19 @@ class VideoStore:
         return self.folder / f"{content_digest(video)}.npy"
 
     def load_or_make(self, video: str | os.PathLike, make) -> np.ndarray:
-        """The kept uint8 (T, H, W, C) array for ``video`` (memory-mapped), or ``make()``'s, kept for next time."""
+        """The kept uint8 (T, H, W, C) array for ``video`` (memory-mapped), or ``make()``'s, kept for next time.
+
+        A kept file that cannot be read as such an array (damaged on disk) is made again and replaced.
+        """
         path = self.path(video)
         if path.exists():
-            return np.load(path, mmap_mode="r")
+            try:
+                frames = np.load(path, mmap_mode="r")
+                if frames.dtype == np.uint8 and frames.ndim == 4:
+                    return frames
+            except (ValueError, OSError, EOFError):
+                pass
+            warnings.warn(f"{path} (kept frames of {video}) is damaged; making them again", stacklevel=2)
         frames = make()
         with atomic_path(path) as tmp:
             with open(tmp, "wb") as f:
