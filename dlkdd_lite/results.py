@@ -17,7 +17,8 @@ import pandas as pd
 from dlkdd_lite.runtime.atomic import write_text_atomic
 
 METRIC_COLUMNS = ("run", "role", "seed", "epoch", "split", "metric", "value")
-RUN_FILES = ("checkpoint.pt", "result.json", "metrics.csv", "predictions.csv")
+CHECKPOINT = "checkpoint.pt"
+RUN_FILES = (CHECKPOINT, "result.json", "metrics.csv", "predictions.csv")
 
 
 def open_run_dir(out: Path, config, overwrite: bool) -> bool:

@@ -23,14 +23,12 @@ from dlkdd_lite.data.dataset import DarkVideoDataset
 from dlkdd_lite.data.loader import build_loaders
 from dlkdd_lite.distill import ce_step, freeze, kd_step
 from dlkdd_lite.evaluate import evaluate
-from dlkdd_lite.results import MetricsWriter, final_metrics, open_run_dir, write_predictions
+from dlkdd_lite.results import CHECKPOINT, MetricsWriter, final_metrics, open_run_dir, write_predictions
 from dlkdd_lite.runtime.atomic import write_text_atomic
 from dlkdd_lite.runtime.device import autocast, grad_scaler, rng_state, set_rng_state
 from dlkdd_lite.runtime.distributed import World, rank_seed
 from dlkdd_lite.runtime.progress import tqdm  # in a notebook: one line per run
 from dlkdd_lite.runtime.speed import run_context, speed_up
-
-CHECKPOINT = "checkpoint.pt"
 
 
 def fit(
@@ -148,13 +146,15 @@ class EpochSums:
         self.dtype = torch.float32 if device.type == "mps" else torch.float64
 
     def add(self, name: str, value, weight: int = 1) -> None:
-        value = torch.as_tensor(value, device=self.device).to(self.dtype)
+        """Add ``value * weight``: a tensor on the device, or a Python number (summed on the host, exactly)."""
+        value = value.to(self.dtype) if torch.is_tensor(value) else value
         self.sums[name] = self.sums.get(name, 0) + value * weight
 
     def total(self, world: World) -> dict[str, float]:
         """``{name: sum}`` over the batches of every process."""
         names = list(self.sums)
-        return dict(zip(names, world.sum(torch.stack([self.sums[n] for n in names])).tolist()))
+        sums = [torch.as_tensor(self.sums[n], dtype=self.dtype, device=self.device) for n in names]
+        return dict(zip(names, world.sum(torch.stack(sums)).tolist()))
 
 
 def build_datasets(

@@ -119,8 +119,12 @@ def test_enhancer_contract():
 
 
 def test_training_lowers_the_loss_resumes_and_feeds_the_dataset(tiny_arid, tmp_path):
+    from dlkdd_lite.data import decode_cache
+
+    decode_cache.clear_decode_cache()
     frames = dark_frames(tiny_arid, find_split_file(tiny_arid, 1, "train"), 32)
     assert frames.shape[1:] == (3, 64, 64) and frames.mean() < 0.15
+    assert decode_cache._DECODED == {}, "the videos drawn from are not kept in memory afterwards"
     train_zerodce(frames, tmp_path / "z", steps=25, batch_size=4, progress=False)
     model = train_zerodce(frames, tmp_path / "z", steps=50, batch_size=4, progress=False)  # resumes at 25
     rows = pd.read_csv(tmp_path / "z" / "metrics.csv")

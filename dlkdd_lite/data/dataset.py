@@ -16,7 +16,7 @@ from torch.utils.data import Dataset, get_worker_info
 
 from dlkdd_lite.config import NORM_STATS, RunConfig
 from dlkdd_lite.data.clips import crop_box, crop_flip
-from dlkdd_lite.data.decode_cache import dark_store, decode_all, decode_size, enhance_whole
+from dlkdd_lite.data.decode_cache import dark_store, decode_all, decode_size, enhance_whole, scaling_key
 from dlkdd_lite.data.registry import detect_layout, read_class_index
 from dlkdd_lite.data.rng import clip_uniforms
 from dlkdd_lite.data.sampling import sample_frame_indices
@@ -74,10 +74,11 @@ class DarkVideoDataset(Dataset):
         if norm not in NORM_STATS:
             raise ValueError(f"unknown normalisation {norm!r}; expected one of {tuple(NORM_STATS)}")
         self.views = tuple(v for v in ("dark", "enhanced") if v in views)
-        self.root, self.train, self.clips_dir = Path(root), train, detect_layout(root).clips_dir
+        layout = detect_layout(root)
+        self.root, self.train, self.clips_dir = Path(root), train, layout.clips_dir
         if classes is None:
             index = Path(split_file).parent / "classInd.txt"
-            classes = read_class_index(index) if index.is_file() else detect_layout(root).classes
+            classes = read_class_index(index) if index.is_file() else layout.classes
         self.classes, self.seed, self.epoch = classes, seed, 0
         self.num_frames, self.frame_stride, self.sampling = num_frames, frame_stride, sampling
         self.crop_size, self.short_side, self.num_clips = crop_size, short_side, 1 if train else num_clips
@@ -106,8 +107,7 @@ class DarkVideoDataset(Dataset):
         """Set up the enhancer (only where a view is enhanced) and the disk stores, ``{view: VideoStore}``:
         decoded videos where they are kept in memory too, enhanced ones where a view is enhanced."""
         self.enhance, self.enhancer_key = None, None
-        # short_side's frames come scaled by the decoder: frames resized otherwise are not the same
-        scaled = {"short_side": self.short_side, "scaled_by": "decoder" if self.short_side else None}
+        scaled = scaling_key(self.short_side)
         if "enhanced" in self.views:
             self.enhance = build_enhancer(enhancer, gamma=gamma, weights=weights)
             weights_file = enhancer_weights_file(enhancer, weights)

@@ -33,14 +33,19 @@ def clear_decode_cache() -> None:
     _DECODED.clear()
 
 
-def decode_whole(path: Path, short_side: int | None, store: VideoStore | None = None) -> np.ndarray:
+def decode_whole(
+    path: Path, short_side: int | None, store: VideoStore | None = None, *, keep: bool = True
+) -> np.ndarray:
     """Every frame of ``path`` (at ``short_side``), decoded once per process (once at all with a ``store``):
-    uint8 (T, H, W, C), planar."""
+    uint8 (T, H, W, C), planar. ``keep=False`` does not keep them in this process's memory."""
     key = (*file_key(path), short_side)
-    if key not in _DECODED:
-        decode = lambda: read_clip(path, size=decode_size(path, short_side))  # noqa: E731
-        _DECODED[key] = planar(np.asarray(store.load_or_make(path, decode) if store is not None else decode()))
-    return _DECODED[key]
+    if key in _DECODED:
+        return _DECODED[key]
+    decode = lambda: read_clip(path, size=decode_size(path, short_side))  # noqa: E731
+    frames = planar(np.asarray(store.load_or_make(path, decode) if store is not None else decode()))
+    if keep:
+        _DECODED[key] = frames
+    return frames
 
 
 def enhance_whole(path: Path, frames: np.ndarray, enhance, enhancer_key: tuple, store: VideoStore | None) -> np.ndarray:
@@ -57,17 +62,24 @@ def dark_store(root: Path | None, short_side: int | None) -> VideoStore | None:
     """The disk store of decoded videos at ``short_side`` under ``root`` (None: no store)."""
     if root is None:
         return None
-    # short_side's frames come scaled by the decoder: frames resized otherwise are not the same
-    return VideoStore(root, "dark", {"short_side": short_side, "scaled_by": "decoder" if short_side else None})
+    return VideoStore(root, "dark", scaling_key(short_side))
 
 
-def decode_all(paths: list[Path], short_side: int | None, store: VideoStore | None) -> Iterator[np.ndarray | Exception]:
+def scaling_key(short_side: int | None) -> dict:
+    """How frames at ``short_side`` were made, for the stores' keys: frames the decoder scaled are not
+    the same as frames resized afterwards, so a store of the one is never read as the other."""
+    return {"short_side": short_side, "scaled_by": "decoder" if short_side else None}
+
+
+def decode_all(
+    paths: list[Path], short_side: int | None, store: VideoStore | None, *, keep: bool = True
+) -> Iterator[np.ndarray | Exception]:
     """``decode_whole`` of each path, in order, ``DECODE_THREADS`` at a time; an unreadable video yields
     its ``VideoReadError`` instead of frames."""
 
     def one(path: Path) -> np.ndarray | Exception:
         try:
-            return decode_whole(path, short_side, store)
+            return decode_whole(path, short_side, store, keep=keep)
         except VideoReadError as err:
             return err
 

@@ -122,7 +122,8 @@ def dark_frames(
         raise FileNotFoundError(f"{len(missing)} clips listed in {split_file} are not under {root}")
     rng = np.random.default_rng(seed)
     chosen = sorted(set(rng.choice(len(paths), size=min(count, len(paths)), replace=False).tolist()))
-    videos = list(decode_all([paths[i] for i in chosen], None, dark_store(store_root(store, True), None)))
+    store_at = dark_store(store_root(store, True), None)
+    videos = list(decode_all([paths[i] for i in chosen], None, store_at, keep=False))  # not pinned in memory
     errors = [v for v in videos if isinstance(v, Exception)]
     if errors:
         raise errors[0]
