@@ -106,3 +106,16 @@ def test_the_decoder_scales_frames_to_the_size_asked_for(smooth_video):
         read_clip(path, size=(0, 32))
     with pytest.raises(VideoReadError, match="not found"):
         video_frame_size(path.with_name("absent.mp4"))
+
+
+def test_pyav_fallback_gives_the_pixels_of_a_per_frame_conversion(smooth_video):
+    import av
+
+    from dlkdd_lite.data.video import _read_with_pyav
+
+    path, _ = smooth_video
+    for size, scale in ((None, {}), ((24, 32), {"height": 24, "width": 32, "interpolation": "BICUBIC"})):
+        with av.open(str(path)) as container:  # FFmpeg's converter made anew for every frame
+            each = np.stack([f.to_ndarray(format="rgb24", **scale) for f in container.decode(video=0)])
+        assert np.array_equal(_read_with_pyav(path, list(range(len(each))), size), each), size
+        assert np.array_equal(_read_with_pyav(path, [7, 2, 2], size), each[[7, 2, 2]]), size

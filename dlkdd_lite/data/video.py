@@ -116,13 +116,17 @@ def _read_with_pyav(path: Path, indices: list[int], size: tuple[int, int] | None
     """Frames ``indices`` decoded with PyAV (in order, the whole video up to the last one), RGB uint8,
     scaled to ``size`` (height, width) with FFmpeg's bicubic scaler, as decord scales."""
     import av
+    from av.video.reformatter import VideoReformatter
 
     scale = {} if size is None else {"height": size[0], "width": size[1], "interpolation": "BICUBIC"}
+    # One converter for the whole video: frame.to_ndarray(format=...) builds FFmpeg's scaler anew for
+    # every frame, which took two thirds of the time on small videos (same pixels either way, tested).
+    rgb = VideoReformatter()
     wanted, last, frames = set(indices), max(indices), {}
     with av.open(str(path)) as container:
         for number, frame in enumerate(container.decode(video=0)):
             if number in wanted:
-                frames[number] = frame.to_ndarray(format="rgb24", **scale)  # (H, W, 3)
+                frames[number] = rgb.reformat(frame, format="rgb24", **scale).to_ndarray()  # (H, W, 3)
             if number >= last:
                 break
     missing = sorted(wanted - set(frames))

@@ -5,7 +5,9 @@
 # to exercise N.
 
 # %% tags=["solution-1"]
-clip_means = pd.DataFrame([{"action": e.relpath.split("/")[0], "mean pixel": read_clip(root / e.relpath).mean() / 255}
+# A clip's brightness barely changes from frame to frame: its first 4 frames tell it, at an eighth of the decoding.
+clip_means = pd.DataFrame([{"action": e.relpath.split("/")[0],
+                            "mean pixel": read_clip(root / e.relpath, range(4)).mean() / 255}
                            for e in read_split_file(root / "splits" / "ARID_split1_train.txt")])
 per_action = clip_means.groupby("action")["mean pixel"].agg(["mean", "std", "count"]).sort_values("mean")
 print(per_action.round(3).head(3))
