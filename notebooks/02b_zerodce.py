@@ -33,7 +33,8 @@ import torch
 from dlkdd_lite.data.splits import find_split_file
 from dlkdd_lite.enhance.zerodce_train import dark_frames, train_zerodce
 
-frames = dark_frames(DATA_DIR, find_split_file(DATA_DIR, 1, "train"), ZERODCE_FRAMES)  # (N, 3, H, W)
+# store="auto": the decoded videos stay on disk (~/.cache/dlkdd_lite), where notebook 03's teacher finds them
+frames = dark_frames(DATA_DIR, find_split_file(DATA_DIR, 1, "train"), ZERODCE_FRAMES, store="auto")  # (N, 3, H, W)
 print(f"{len(frames)} dark frames {tuple(frames.shape[1:])}, mean {frames.mean():.3f}")
 
 # %% [markdown]

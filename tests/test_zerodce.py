@@ -2,6 +2,7 @@
 names, the enhancer contract, and a short training run that lowers the loss and resumes."""
 
 import math
+import shutil
 
 import pandas as pd
 import pytest
@@ -173,3 +174,28 @@ def test_loss_weight_sets():
     assert zero_reference_losses(original, enhanced, maps, weights="script")["loss"].item() == pytest.approx(2.5)
     with pytest.raises(ValueError, match="unknown loss weights 'cvpr'"):
         zero_reference_losses(original, enhanced, maps, weights="cvpr")
+
+
+def test_dark_frames_keep_the_videos_on_disk_only_when_asked(tiny_arid, tmp_path, monkeypatch):
+    from dlkdd_lite.data import decode_cache
+
+    monkeypatch.setenv("DLKDD_CACHE", str(tmp_path / "cache"))
+    split = find_split_file(tiny_arid, 1, "train")
+    decode_cache.clear_decode_cache()
+    first = dark_frames(tiny_arid, split, 8)
+    assert not (tmp_path / "cache").exists(), "by default (a paper-tier run streams its videos) nothing is written"
+    again = dark_frames(tiny_arid, split, 8, store="auto")
+    kept = list((tmp_path / "cache").rglob("*.npy"))
+    assert kept and torch.equal(first, again)
+    assert torch.equal(dark_frames(tiny_arid, split, 8, store="auto"), first), "read back from the disk"
+    dark_frames(tiny_arid, split, 8, store=str(tmp_path / "mine"))
+    assert len(list((tmp_path / "mine").rglob("*.npy"))) == len(kept)
+    shutil.rmtree(tmp_path / "cache")
+
+    from dlkdd_lite.cli.main import main
+
+    train = ["zerodce", "--data", str(tiny_arid), "--frames", "4", "--steps", "1", "--batch-size", "2", "--quiet"]
+    assert main([*train, "--out", str(tmp_path / "z1")]) == 0
+    assert not (tmp_path / "cache").exists(), "dlkdd zerodce writes no videos by default"
+    assert main([*train, "--out", str(tmp_path / "z2"), "--enhanced-cache", str(tmp_path / "cli")]) == 0
+    assert list((tmp_path / "cli").rglob("*.npy"))

@@ -115,6 +115,8 @@ def _add_zerodce(sub) -> None:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--width", type=int, default=32, help="DCE-Net's filters per layer (the paper's 32)")
+    p.add_argument("--enhanced-cache", default="none", help="keep the decoded videos on disk for a quick-tier "
+                   "training that follows: auto (~/.cache/dlkdd_lite or $DLKDD_CACHE), a folder, or none (default)")
     p.add_argument("--device", default="auto", choices=DEVICES)
     p.add_argument("--quiet", action="store_true")
 
@@ -185,7 +187,9 @@ def _run_zerodce(args) -> None:
     from dlkdd_lite.enhance.zerodce_train import dark_frames, train_zerodce
     from dlkdd_lite.runtime.device import resolve_device
 
-    frames = dark_frames(args.data, find_split_file(args.data, args.split, "train"), args.frames, seed=args.seed)
+    store = None if args.enhanced_cache.lower() == "none" else args.enhanced_cache
+    frames = dark_frames(args.data, find_split_file(args.data, args.split, "train"), args.frames, seed=args.seed,
+                         store=store)  # fmt: skip
     train_zerodce(frames, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                   patch_size=args.patch_size or None, loss_weights=args.loss_weights, width=args.width,
                   device=resolve_device(args.device), progress=not args.quiet)  # fmt: skip

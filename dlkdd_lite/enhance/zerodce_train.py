@@ -103,12 +103,14 @@ def zero_reference_losses(
 
 
 def dark_frames(
-    root: str | os.PathLike, split_file: str | os.PathLike, count: int, *, seed: int = 0, store: str | None = "auto"
+    root: str | os.PathLike, split_file: str | os.PathLike, count: int, *, seed: int = 0, store: str | None = None
 ) -> torch.Tensor:
     """``count`` random frames of the videos a split list names, float (count, 3, H, W) in [0, 1].
 
-    The videos are decoded as datasets decode them, kept on disk by ``store`` (``RunConfig.enhanced_cache``'s
-    settings: ``"auto"``, a folder or None), so the training that follows need not decode them again.
+    The videos are decoded as datasets decode them. ``store`` keeps them on disk for a training that
+    follows and keeps its videos in memory (``RunConfig.enhanced_cache``'s settings: ``"auto"``, a folder;
+    None, the default: nothing written). Pass it only then: a data set that streams from its files
+    (the paper tier) would never read them back.
     """
     from dlkdd_lite.data.decode_cache import dark_store, decode_all
     from dlkdd_lite.data.registry import detect_layout

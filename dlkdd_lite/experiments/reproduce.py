@@ -107,7 +107,9 @@ class Reproduction:
             return None
         out = self.out / "zerodce"
         if not (out / "done.json").exists():
-            frames = dark_frames(self.data, find_split_file(self.data, self.plan.base.split, "train"), 512)
+            base = self.plan.base  # its datasets read the decoded videos back when they keep them in memory
+            store = base.enhanced_cache if base.cache else None
+            frames = dark_frames(self.data, find_split_file(self.data, base.split, "train"), 512, store=store)
             train_zerodce(frames, out, steps=self.plan.zerodce_steps, device=resolve_device(self.plan.base.device),
                           progress=self.progress)  # fmt: skip
             write_text_atomic(out / "done.json", json.dumps({"steps": self.plan.zerodce_steps}) + "\n")
