@@ -161,3 +161,25 @@ def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-3000:]
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "work").glob("**/checkpoint.pt")} == stamps
+
+
+def test_recipe_trials_pretrains_trains_both_roles_and_resumes(tmp_path):
+    """Tiny: 33 videos, two seeds, one epoch, from a one-epoch normal-light pretraining; then a re-run."""
+    args = ["--trial", "tiny", "--set", "epochs=1", "eval_clips=1", "--pretrain-brightness", "0.4",
+            "--pretrain-epochs", "1", "--seeds", "0,1", "--jobs", "1", "--work", str(tmp_path / "w"),
+            "--results", str(tmp_path), "--synth", '{"actors": 3, "test_actors": 1, "clips_per_actor": 1}']  # fmt: skip
+    out = run_benchmark("recipe_trials", *args)
+    assert "tiny teacher:" in out and "tiny baseline:" in out and "over 2 seeds" in out
+    rows = read_rows(tmp_path / "recipe_trials.csv")
+    assert [(r["role"], r["seed"]) for r in rows] == [("teacher", "0"), ("teacher", "1"), ("baseline", "0"),
+                                                      ("baseline", "1")]  # fmt: skip
+    assert json.loads(rows[0]["recipe"]) == {"epochs": 1, "eval_clips": 1, "pretrain_brightness": 0.4,
+                                             "pretrain_epochs": 1}  # fmt: skip
+    run = json.loads((tmp_path / "w" / "tiny_d1001" / "baseline_s1" / "config.json").read_text())
+    assert run["pretrained"] == str(tmp_path / "w" / "pretrain_b0.4" / "run" / "checkpoint.pt")
+    started = (tmp_path / "w" / "tiny_d1001" / "teacher_s0" / "result.json").stat().st_mtime_ns
+    run_benchmark("recipe_trials", *args)  # every run finished: nothing trains again
+    assert (tmp_path / "w" / "tiny_d1001" / "teacher_s0" / "result.json").stat().st_mtime_ns == started
+    assert len(read_rows(tmp_path / "recipe_trials.csv")) == 8
+    with pytest.raises(AssertionError, match="RunConfig field"):
+        run_benchmark("recipe_trials", "--trial", "bad", "--set", "learning_rate=1")

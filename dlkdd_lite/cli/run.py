@@ -115,8 +115,12 @@ def _add_zerodce(sub) -> None:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--width", type=int, default=32, help="DCE-Net's filters per layer (the paper's 32)")
-    p.add_argument("--enhanced-cache", default="none", help="keep the decoded videos on disk for a quick-tier "
-                   "training that follows: auto (~/.cache/dlkdd_lite or $DLKDD_CACHE), a folder, or none (default)")
+    p.add_argument(
+        "--enhanced-cache",
+        default="none",
+        help="keep the decoded videos on disk for a quick-tier "
+        "training that follows: auto (~/.cache/dlkdd_lite or $DLKDD_CACHE), a folder, or none (default)",
+    )
     p.add_argument("--device", default="auto", choices=DEVICES)
     p.add_argument("--quiet", action="store_true")
 
