@@ -298,3 +298,26 @@ def test_fit_reuses_batch_buffers_only_on_the_cpu_without_workers(tiny_arid):
         train_set, test_set = build_datasets(config, tiny_arid, progress=False)
         speed_up(config, World(), build_model("tiny3d", 11), None, train_set)
         assert train_set.reuse_buffers == expected and test_set.reuse_buffers == 0
+
+
+def test_videos_are_enhanced_in_the_decoding_threads_as_one_after_the_other(tiny_arid):
+    """Zero-DCE in the decoder's threads, one torch thread each: the same pixels as enhancing each
+    decoded video in turn, in the split list's order; torch's thread count is restored after."""
+    from dlkdd_lite.data import decode_cache
+    from dlkdd_lite.data.video import read_clip
+    from dlkdd_lite.enhance.enhancers import build_enhancer
+
+    decode_cache.clear_decode_cache()
+    threads = torch.get_num_threads()
+    ds = make(tiny_arid, "test", enhancer="zerodce", enhanced_cache=None)
+    assert torch.get_num_threads() == threads
+    enhance = build_enhancer("zerodce")
+    for (path, _, _), enhanced in zip(ds.videos, ds.enhanced):
+        frames = decode_cache.planar(read_clip(path))  # as decoded for the cache: channel-planar memory
+        assert np.array_equal(enhanced, enhance(torch.from_numpy(frames)).numpy()), path
+    paths = [path for path, _, _ in ds.videos]
+    decoded = decode_cache.decode_all(paths, None, None, then=lambda path, frames: torch.get_num_threads())
+    assert next(decoded) == 1, "one torch thread per video while they are enhanced side by side"
+    decoded.close()  # a consumer that stops early
+    assert torch.get_num_threads() == threads
+    decode_cache.clear_decode_cache()

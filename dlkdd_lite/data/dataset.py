@@ -136,16 +136,16 @@ class DarkVideoDataset(Dataset):
         self.frames: list[np.ndarray] = []  # decoded videos when cached, (T, H, W, C) uint8
         self.enhanced: list[np.ndarray] = []  # their enhanced versions, likewise
         self.lengths, self.skipped = [], []
-        decoded = decode_all(paths, self.short_side, self.stores.get("dark")) if cache else iter(())
+        dark = self.stores.get("dark")
+        decoded = decode_all(paths, self.short_side, dark, then=self._with_enhanced) if cache else iter(())
         desc = f"{'decoding' if cache else 'probing'} {Path(split_file).name}"
         for entry, path in zip(tqdm(entries, desc=desc, disable=not progress, leave=False), paths):
-            frames = next(decoded, None)
+            item = next(decoded, None)  # (frames, enhanced) with the cache, else None
             try:
-                if isinstance(frames, Exception):
-                    raise frames
-                if frames is not None and self.enhance is not None:  # the enhancer's work only where needed
-                    store = self.stores.get("enhanced")
-                    self.enhanced.append(enhance_whole(path, frames, self.enhance, self.enhancer_key, store))
+                if isinstance(item, Exception):
+                    raise item
+                frames, enhanced = item if item is not None else (None, None)
+                self.enhanced += [] if enhanced is None else [enhanced]
                 self.lengths.append(frames.shape[0] if frames is not None else video_num_frames(path))
             except VideoReadError as err:
                 self.skipped.append(str(path))
@@ -158,6 +158,12 @@ class DarkVideoDataset(Dataset):
                           "skipped", stacklevel=3)  # fmt: skip
         if not self.videos:
             raise ValueError(f"no readable videos in {split_file} under {self.root}")
+
+    def _with_enhanced(self, path: Path, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """``(frames, their enhanced version)``, None for the latter where no view is enhanced."""
+        if self.enhance is None:
+            return frames, None
+        return frames, enhance_whole(path, frames, self.enhance, self.enhancer_key, self.stores.get("enhanced"))
 
     def __len__(self) -> int:
         return len(self.videos) * self.num_clips

@@ -24,7 +24,7 @@ from dlkdd_lite.runtime.files import file_key
 # notebook 04 trains several models on the same clips. Each is a (T, H, W, C) view of channel-planar
 # memory (C, T, H, W): a clip's crop then comes out in the model's layout in one copy (see planar).
 _DECODED: dict[tuple, np.ndarray] = {}
-# Videos decoded side by side while the first are enhanced: the decoder waits on little but itself.
+# Videos decoded (and enhanced) side by side, each in a thread of its own.
 DECODE_THREADS = min(4, os.cpu_count() or 1)
 
 
@@ -72,26 +72,35 @@ def scaling_key(short_side: int | None) -> dict:
 
 
 def decode_all(
-    paths: list[Path], short_side: int | None, store: VideoStore | None, *, keep: bool = True
-) -> Iterator[np.ndarray | Exception]:
+    paths: list[Path], short_side: int | None, store: VideoStore | None, *, keep: bool = True, then=None
+) -> Iterator[object]:
     """``decode_whole`` of each path, in order, ``DECODE_THREADS`` at a time; an unreadable video yields
-    its ``VideoReadError`` instead of frames."""
+    its ``VideoReadError`` instead of frames. With ``then``, each yields ``then(path, frames)``, run in
+    the decoding thread: the enhancer, one torch thread per video (two small videos enhanced side by side
+    on two threads took 0.6x the time of one after the other with two threads each; same pixels)."""
 
-    def one(path: Path) -> np.ndarray | Exception:
+    def one(path: Path):
         try:
-            return decode_whole(path, short_side, store, keep=keep)
+            frames = decode_whole(path, short_side, store, keep=keep)
         except VideoReadError as err:
             return err
+        return frames if then is None else then(path, frames)
 
-    with ThreadPoolExecutor(DECODE_THREADS) as pool:
-        # a bounded window ahead of the consumer: at most a few decoded videos wait in memory
-        window = DECODE_THREADS * 4
-        pending = [pool.submit(one, p) for p in paths[:window]]
-        for i in range(len(paths)):
-            if i + window < len(paths):
-                pending.append(pool.submit(one, paths[i + window]))
-            yield pending[i].result()
-            pending[i] = None
+    threads = torch.get_num_threads()
+    try:
+        with ThreadPoolExecutor(DECODE_THREADS) as pool:
+            if then is not None:
+                torch.set_num_threads(1)  # one per video, restored however the consumer stops reading
+            # a bounded window ahead of the consumer: at most a few decoded videos wait in memory
+            window = DECODE_THREADS * 4
+            pending = [pool.submit(one, p) for p in paths[:window]]
+            for i in range(len(paths)):
+                if i + window < len(paths):
+                    pending.append(pool.submit(one, paths[i + window]))
+                yield pending[i].result()
+                pending[i] = None
+    finally:
+        torch.set_num_threads(threads)
 
 
 def planar(frames: np.ndarray) -> np.ndarray:
