@@ -6,7 +6,6 @@ Thin: parse, call, print. ``register(sub)`` adds the subparsers and returns thei
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 
 def register(sub) -> dict:
@@ -48,7 +47,7 @@ def _parse_value(text: str):
 
 
 def _run_notebooks(args) -> None:
-    from dlkdd_lite.tutorial.notebooks import list_notebooks, run_notebook
+    from dlkdd_lite.tutorial.notebooks import list_notebooks, run_notebooks
 
     params = {}
     for item in args.param:
@@ -61,7 +60,6 @@ def _run_notebooks(args) -> None:
         notebooks = [nb for nb in notebooks if nb.name.startswith(tuple(args.only))]
     if not notebooks:
         raise SystemExit(f"dlkdd notebooks: no notebooks to run in {args.src}")
-    for nb in notebooks:
-        print(f"running {nb} ...", flush=True)
-        seconds = run_notebook(nb, Path(args.out) / nb.name, parameters=params)
-        print(f"  done in {seconds:.1f} s -> {Path(args.out) / nb.name}", flush=True)
+    print(f"running {', '.join(nb.name for nb in notebooks)}, in turn ...", flush=True)
+    for out, seconds in run_notebooks(notebooks, args.out, parameters=params):
+        print(f"  {out.name} done in {seconds:.1f} s -> {out}", flush=True)
