@@ -28,6 +28,7 @@ from common import append_rows, cpu_flags, require_fresh
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DEMO_NOTEBOOKS = ("00", "01", "02", "03", "04")  # what `make demo` runs (05-06 are `make reproduce`)
+SAMPLE_EVERY_S = 1.0  # seconds between two readings of the memory of the demo's processes
 
 
 def _memory(process: psutil.Process) -> int:
@@ -54,7 +55,9 @@ def run_with_peak_memory(cmd: list[str], cwd: Path) -> tuple[float, float]:
                 peak = max(peak, sum(_memory(p) for p in procs if p.is_running()))
             except psutil.Error:
                 pass
-            time.sleep(0.2)
+            # Reading a process's PSS (its smaps) takes about 20 ms with torch loaded: every 0.2 s, with two
+            # kernels up, that took a third of a core from the demo it measured. Memory moves slower than this.
+            time.sleep(SAMPLE_EVERY_S)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -82,6 +85,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--skip-demo", action="store_true", help="reuse the demo already run in --work")
     parser.add_argument("--demo-only", action="store_true", help="time the demo; train no extra seeds")
+    parser.add_argument("--notes", default="", help="free text stored with the demo's row")
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="dlkdd_bench_"))
     info = machine()
@@ -98,7 +102,7 @@ def main() -> None:
         nb_s, nb_gib = run_with_peak_memory(cmd, work)
         total = round(synth_s + nb_s, 1)
         demo = {**info, "synth_s": round(synth_s, 1), "notebooks_s": round(nb_s, 1), "total_s": total,
-                "peak_pss_gib": round(max(synth_gib, nb_gib), 2)}  # fmt: skip
+                "peak_pss_gib": round(max(synth_gib, nb_gib), 2), "notes": args.notes}  # fmt: skip
         append_rows(RESULTS / "quick_tier_demo.csv", [demo])
         print(f"make demo (after install): {demo['total_s']} s (target <= 300), ", end="")
         print(f"peak memory {demo['peak_pss_gib']} GiB summed PSS (target <= 3)")
