@@ -110,7 +110,9 @@ def run_notebook(
             write_text_atomic(out_path, nbformat.writes(nb))
         raise
     finally:
-        if kernel is not None:  # nbclient shuts down only the kernels it started
+        if kernel is not None:  # nbclient shuts down only the kernels (and their clients) it started
+            if client.kc is not None:
+                client.kc.stop_channels()
             run_sync(kernel.shutdown_kernel)(now=True)
     if out_path is not None:
         out_path = Path(out_path)
