@@ -90,7 +90,8 @@ def main() -> None:
                            f"{role}_s{seed}") for role, kw in ROLES.items() for seed in args.seeds}  # fmt: skip
     run_fits(list(runs.values()), data, jobs=args.jobs, desc=args.trial)
     pretraining = {"pretrain_brightness": args.pretrain_brightness, "pretrain_epochs": args.pretrain_epochs}
-    recipe = json.dumps({**settings, **(pretraining if args.pretrain_brightness is not None else {})})
+    recipe = {**settings, **(pretraining if args.pretrain_brightness is not None else {})}
+    recipe = json.dumps({**recipe, "synth": synth} if synth else recipe)
     info = run_info(torch.device("cpu"), jobs=args.jobs, trial=args.trial, recipe=recipe, data_seed=args.data_seed)
     rows = []
     for (role, seed), (_, out) in runs.items():

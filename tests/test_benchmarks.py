@@ -173,8 +173,9 @@ def test_recipe_trials_pretrains_trains_both_roles_and_resumes(tmp_path):
     rows = read_rows(tmp_path / "recipe_trials.csv")
     assert [(r["role"], r["seed"]) for r in rows] == [("teacher", "0"), ("teacher", "1"), ("baseline", "0"),
                                                       ("baseline", "1")]  # fmt: skip
+    synth = {"actors": 3, "test_actors": 1, "clips_per_actor": 1}
     assert json.loads(rows[0]["recipe"]) == {"epochs": 1, "eval_clips": 1, "pretrain_brightness": 0.4,
-                                             "pretrain_epochs": 1}  # fmt: skip
+                                             "pretrain_epochs": 1, "synth": synth}  # fmt: skip
     run = json.loads((tmp_path / "w" / "tiny_d1001" / "baseline_s1" / "config.json").read_text())
     assert run["pretrained"] == str(tmp_path / "w" / "pretrain_b0.4" / "run" / "checkpoint.pt")
     started = (tmp_path / "w" / "tiny_d1001" / "teacher_s0" / "result.json").stat().st_mtime_ns
