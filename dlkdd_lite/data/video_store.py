@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import warnings
 from pathlib import Path
 
@@ -24,6 +25,12 @@ import numpy as np
 
 from dlkdd_lite.runtime.atomic import atomic_path, write_text_atomic
 from dlkdd_lite.runtime.files import content_digest
+
+# np.load reads a .npy header with ast.literal_eval, and CPython 3.11's AST constructor keeps its depth
+# count per interpreter, not per thread: two decoding threads loading at once failed with "SystemError:
+# AST constructor recursion depth mismatch" (python/cpython#106905). One load at a time; a load only
+# parses the header and maps the file, so nothing waits long.
+_LOAD = threading.Lock()
 
 
 def default_root() -> Path:
@@ -64,7 +71,8 @@ class VideoStore:
         path = self.path(video)
         if path.exists():
             try:
-                frames = np.load(path, mmap_mode="r")
+                with _LOAD:
+                    frames = np.load(path, mmap_mode="r")
                 if frames.dtype == np.uint8 and frames.ndim == 4:
                     return frames
             except (ValueError, OSError, EOFError):
