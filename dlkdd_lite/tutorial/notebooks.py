@@ -86,7 +86,7 @@ def run_notebook(
     ``solutions/<name>`` beside it the worked solutions. A failing cell raises
     ``nbclient.exceptions.CellExecutionError`` naming the cell; the partial output, solutions
     included, is still written to ``out_path`` so it can be inspected. ``kernel``: one from
-    ``start_kernel`` (already in ``cwd``), shut down afterwards; by default a new one is started.
+    ``start_kernel`` (already in ``cwd``); by default ``start_kernel(cwd)``. Shut down afterwards.
     """
     path = Path(path)
     original = nbformat.read(path, as_version=4)
@@ -96,24 +96,21 @@ def run_notebook(
     worked = read_solutions(worked) if solutions and worked.is_file() else None
     if worked:
         nb = fill_in(nb, worked)
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", km=kernel,
-        resources={"metadata": {"path": str(cwd or path.parent)}},
-    )  # fmt: skip
     start = time.perf_counter()
-    # The kernel inherits this: explorers in dlkdd_lite.viz.widgets then draw static figures.
-    os.environ["DLKDD_HEADLESS"] = "1"
+    cwd = cwd or path.parent
+    kernel = kernel or start_kernel(cwd)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", km=kernel,
+                            resources={"metadata": {"path": str(cwd)}})  # fmt: skip
     try:
         client.execute()
     except BaseException:
         if out_path is not None:
             write_text_atomic(out_path, nbformat.writes(nb))
         raise
-    finally:
-        if kernel is not None:  # nbclient shuts down only the kernels (and their clients) it started
-            if client.kc is not None:
-                client.kc.stop_channels()
-            run_sync(kernel.shutdown_kernel)(now=True)
+    finally:  # nbclient shuts down only the kernels (and their clients) it started itself
+        if client.kc is not None:
+            client.kc.stop_channels()
+        run_sync(kernel.shutdown_kernel)(now=True)
     if out_path is not None:
         out_path = Path(out_path)
         write_text_atomic(out_path, nbformat.writes(learner_edition(nb, original) if worked else nb))
