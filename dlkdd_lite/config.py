@@ -86,6 +86,7 @@ class RunConfig:
     batch_size: int = 8
     optimizer: str = "adamw"
     lr: float = 3e-3
+    warmup_epochs: int = 0  # epochs of linear learning-rate warm-up (from lr / (warmup_epochs + 1)) before the cosine
     weight_decay: float = 1e-4
     seed: int = 0
     # machinery
@@ -126,6 +127,10 @@ class RunConfig:
             f"short_side ({self.short_side}) must be >= crop_size ({self.crop_size})",
         )
         check(self.lr > 0, f"lr must be > 0, got {self.lr}")
+        check(
+            isinstance(self.warmup_epochs, int) and 0 <= self.warmup_epochs < self.epochs,
+            f"warmup_epochs must be an integer in [0, epochs={self.epochs}), got {self.warmup_epochs!r}",
+        )
         check(self.num_workers >= 0, f"num_workers must be >= 0, got {self.num_workers}")
         check(
             isinstance(self.prefetch_factor, int) and self.prefetch_factor >= 1,

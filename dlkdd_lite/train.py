@@ -190,13 +190,19 @@ def load_teacher(config: RunConfig, device: torch.device) -> torch.nn.Module:
 
 
 def build_optimizer(config: RunConfig, net: torch.nn.Module, device: torch.device):
-    """``(optimizer, scheduler, scaler)``: AdamW (or SGD with momentum), cosine decay over the epochs, and
+    """``(optimizer, scheduler, scaler)``: AdamW (or SGD with momentum), cosine decay over the epochs (after
+    ``warmup_epochs`` of linear warm-up), and
     the loss scaler mixed precision needs on CUDA (inactive otherwise)."""
     if config.optimizer == "sgd":
         optimizer = torch.optim.SGD(net.parameters(), lr=config.lr, momentum=0.9, weight_decay=config.weight_decay)
     else:
         optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs - config.warmup_epochs)
+    if config.warmup_epochs:  # lr/(w+1), 2 lr/(w+1), ... for w epochs, then the cosine from lr
+        warmup = torch.optim.lr_scheduler.LinearLR(
+            optimizer, start_factor=1 / (config.warmup_epochs + 1), total_iters=config.warmup_epochs
+        )
+        scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, scheduler], [config.warmup_epochs])
     return optimizer, scheduler, grad_scaler(device, config.amp)
 
 
