@@ -38,8 +38,9 @@ def inject_parameters(nb: nbformat.NotebookNode, parameters: dict) -> None:
 
 
 # What a kernel started ahead imports before its notebook's first cell (no output, no execution count):
-# about 3.5 of the 4 s a notebook's kernel took to start and import these, on 2 cores.
-WARM_IMPORTS = ("import torch, numpy, pandas", "import matplotlib.pyplot")
+# about 3.5 of the 4 s a notebook's kernel took to start and import these, on 2 cores. torch._dynamo: every
+# torch optimiser's constructor imports it (Optimizer._patch_step_function), 1.2 s the first time.
+WARM_IMPORTS = ("import torch, numpy, pandas", "import matplotlib.pyplot", "import torch._dynamo")
 
 
 def start_kernel(cwd: str | os.PathLike) -> AsyncKernelManager:

@@ -60,6 +60,8 @@ for alpha in (0.1, 0.5, 0.9):
 #   few points either way (the evidence's spread over seeds), and the teacher here is a single seed.
 
 # %% tags=["solution-4"]
+from dlkdd_lite.train import fit
+
 pure_kd = preset(TIER, role="student", teacher_ckpt=str(teacher_ckpt), temperature=TEMPERATURE, alpha=1.0, epochs=3)
 result = fit(pure_kd, DATA_DIR, Path(RUNS_DIR) / "exercises" / "student_alpha1")
 print(f"alpha = 1, 3 epochs: video accuracy {result['video_acc1']:.1%}; chance is {1 / len(CLASSES):.1%}")
