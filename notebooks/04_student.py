@@ -9,9 +9,9 @@
 # the teacher that says how many seeds and test videos it rests on; and the kit's committed evidence over
 # many seeds, with paired confidence intervals.
 #
-# **Runtime.** About 30 s with one seed (two training runs), worked solutions included; each further seed
-# adds about 25 s (measured 2026-12-01 on an idle 2-core CPU with AVX-512, the clips read from disk where
-# notebook 03 kept them; a CPU without AVX-512 takes about 2.5 times as long).
+# **Runtime.** About 30 s with one seed (two training runs, side by side), worked solutions included; each
+# further seed adds two more runs (measured 2026-12-01 on an idle 2-core CPU with AVX-512, the clips read
+# from disk where notebook 03 kept them; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)

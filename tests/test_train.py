@@ -2,6 +2,7 @@
 loader workers, the GPU-tier options on the CPU, and the two-stream model."""
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -179,3 +180,31 @@ def test_two_stream_trains_on_both_views_and_reloads(tiny_arid, tmp_path):
     assert len(predictions) == 11 and predictions["correct"].mean() == pytest.approx(metrics["video_acc1"])
     with pytest.raises(ValueError, match="same shape"):
         model(torch.randn(1, 3, 4, 48, 48), torch.randn(1, 3, 4, 40, 40))
+
+
+def test_warm_up_rises_linearly_then_follows_the_cosine_and_resumes_mid_warm_up():
+    """``warmup_epochs`` epochs from lr / (w + 1) up to lr, then the cosine over the remaining epochs; the
+    scheduler's state (saved in every checkpoint) carries a run through a resume inside the warm-up."""
+    from dlkdd_lite.train import build_optimizer
+
+    def lrs(config, epochs, state=None):
+        optimizer, scheduler, _ = build_optimizer(config, torch.nn.Linear(2, 2), torch.device("cpu"))
+        if state is not None:
+            optimizer.load_state_dict(state[0]), scheduler.load_state_dict(state[1])
+        seen = []
+        for _ in range(epochs):
+            seen.append(optimizer.param_groups[0]["lr"])
+            optimizer.step(), scheduler.step()
+        return seen, (optimizer.state_dict(), scheduler.state_dict())
+
+    config = RunConfig(lr=0.003, epochs=6, warmup_epochs=2)
+    whole, _ = lrs(config, 6)
+    cosine = [0.003 * (1 + math.cos(math.pi * e / 4)) / 2 for e in range(4)]
+    assert whole == pytest.approx([0.001, 0.002, *cosine])
+    first, state = lrs(config, 1)
+    rest, _ = lrs(config, 5, state)
+    assert first + rest == pytest.approx(whole)
+    assert lrs(RunConfig(lr=0.003, epochs=4), 4)[0] == pytest.approx([0.003 * (1 + math.cos(math.pi * e / 4)) / 2
+                                                                        for e in range(4)])  # fmt: skip
+    with pytest.raises(ValueError, match=r"warmup_epochs must be an integer in \[0, epochs=6\), got 6"):
+        RunConfig(epochs=6, warmup_epochs=6)

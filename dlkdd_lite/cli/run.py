@@ -48,9 +48,8 @@ def _add_train(sub) -> None:
     p.add_argument("--norm", choices=NORMS)
     for name, kind in [("temperature", float), ("alpha", float), ("epochs", int), ("seed", int),
                        ("batch-size", int), ("lr", float), ("warmup-epochs", int), ("weight-decay", float),
-                       ("num-frames", int),
-                       ("frame-stride", int), ("crop-size", int), ("short-side", int), ("eval-clips", int),
-                       ("eval-every", int), ("gamma", float), ("split", int), ("num-workers", int),
+                       ("num-frames", int), ("frame-stride", int), ("crop-size", int), ("short-side", int),
+                       ("eval-clips", int), ("eval-every", int), ("gamma", float), ("split", int), ("num-workers", int),
                        ("num-classes", int), ("prefetch-factor", int), ("label-smoothing", float)]:  # fmt: skip
         p.add_argument(f"--{name}", type=kind)
     p.add_argument("--enhancer", choices=ENHANCERS)
