@@ -191,8 +191,8 @@ def load_teacher(config: RunConfig, device: torch.device) -> torch.nn.Module:
 
 def build_optimizer(config: RunConfig, net: torch.nn.Module, device: torch.device):
     """``(optimizer, scheduler, scaler)``: AdamW (or SGD with momentum), cosine decay over the epochs (after
-    ``warmup_epochs`` of linear warm-up), and
-    the loss scaler mixed precision needs on CUDA (inactive otherwise)."""
+    ``warmup_epochs`` of linear warm-up, none by default), and the loss scaler mixed precision needs on CUDA
+    (inactive otherwise)."""
     if config.optimizer == "sgd":
         optimizer = torch.optim.SGD(net.parameters(), lr=config.lr, momentum=0.9, weight_decay=config.weight_decay)
     else:

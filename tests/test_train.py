@@ -4,6 +4,7 @@ loader workers, the GPU-tier options on the CPU, and the two-stream model."""
 import json
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -71,6 +72,20 @@ def test_a_different_config_in_the_same_folder_is_refused(teacher_run, tiny_arid
     out, _ = teacher_run
     with pytest.raises(ValueError, match=r"different config \(differs in \['lr'\]\)"):
         fit(RunConfig(role="teacher", lr=0.1, **FAST), tiny_arid, out, progress=False)
+
+
+def test_a_run_saved_before_a_setting_existed_counts_it_as_its_default(teacher_run, tiny_arid, tmp_path):
+    """config.json of a run made before the kit had ``warmup_epochs``: the finished run is still found, and
+    a config asking for a warm-up is still refused."""
+    out, metrics = teacher_run
+    old = tmp_path / "old"
+    shutil.copytree(out, old)
+    saved = json.loads((old / "config.json").read_text())
+    del saved["warmup_epochs"]
+    (old / "config.json").write_text(json.dumps(saved))
+    assert fit(RunConfig(role="teacher", **FAST), tiny_arid, old, progress=False) == pytest.approx(metrics, abs=1e-5)
+    with pytest.raises(ValueError, match=r"differs in \['warmup_epochs'\]"):
+        fit(RunConfig(role="teacher", warmup_epochs=1, **FAST), tiny_arid, old, progress=False)
 
 
 def test_student_learns_from_the_frozen_teacher(teacher_run, tiny_arid, tmp_path):
