@@ -148,8 +148,8 @@ def _run_train(args) -> None:
     overrides = {k: v for k, v in vars(args).items() if k in fields and v is not None}
     if (args.pretrained or "").lower() in SCRATCH_NAMES:  # --pretrained none overrides a preset's weights
         overrides["pretrained"] = None
-    if (args.enhanced_cache or "").lower() == "none":  # nothing kept on disk
-        overrides["enhanced_cache"] = None
+    if args.enhanced_cache is not None:
+        overrides["enhanced_cache"] = _store_setting(args.enhanced_cache)
     config = RunConfig.from_dict({**base, **overrides})
     metrics = fit(config, args.data, args.out, progress=not args.quiet, overwrite=args.overwrite)
     if is_main_process():  # under torchrun, one report for all processes
@@ -186,14 +186,18 @@ def _run_evaluate(args) -> None:
     print(json.dumps({"ckpt": args.ckpt, "split_file": str(split_file), **metrics}, indent=2))
 
 
+def _store_setting(text: str) -> str | None:
+    """``--enhanced-cache`` as ``RunConfig.enhanced_cache``: ``none`` (any case) keeps nothing on disk."""
+    return None if text.lower() == "none" else text
+
+
 def _run_zerodce(args) -> None:
     from dlkdd_lite.data.splits import find_split_file
     from dlkdd_lite.enhance.zerodce_train import dark_frames, train_zerodce
     from dlkdd_lite.runtime.device import resolve_device
 
-    store = None if args.enhanced_cache.lower() == "none" else args.enhanced_cache
     frames = dark_frames(args.data, find_split_file(args.data, args.split, "train"), args.frames, seed=args.seed,
-                         store=store)  # fmt: skip
+                         store=_store_setting(args.enhanced_cache))  # fmt: skip
     train_zerodce(frames, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
                   patch_size=args.patch_size or None, loss_weights=args.loss_weights, width=args.width,
                   device=resolve_device(args.device), progress=not args.quiet)  # fmt: skip

@@ -145,7 +145,8 @@ class DarkVideoDataset(Dataset):
                 if isinstance(item, Exception):
                     raise item
                 frames, enhanced = item if item is not None else (None, None)
-                self.enhanced += [] if enhanced is None else [enhanced]
+                if enhanced is not None:
+                    self.enhanced.append(enhanced)
                 self.lengths.append(frames.shape[0] if frames is not None else video_num_frames(path))
             except VideoReadError as err:
                 self.skipped.append(str(path))
