@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime
+import json
 import os
 import platform
 import statistics
@@ -55,6 +57,26 @@ def save_rows(results: str | os.PathLike, name: str, rows: list[dict]) -> Path:
     append_rows(path, rows)
     print(f"{len(rows)} row{'s' if len(rows) != 1 else ''} appended to {path}")
     return path
+
+
+def parse_settings(pairs: list[str]) -> dict:
+    """``--set`` pairs ``["lr=0.0015", "epochs=30"]`` -> RunConfig fields, each value read as JSON (else kept
+    as text); an unknown field exits naming the fields there are."""
+    from dlkdd_lite.config import RunConfig
+
+    fields = {f.name for f in dataclasses.fields(RunConfig)}
+    settings = {}
+    for pair in pairs:
+        key, eq, text = pair.partition("=")
+        if not eq or key not in fields:
+            raise SystemExit(
+                f"--set {pair!r}: expected KEY=VALUE with KEY a RunConfig field ({', '.join(sorted(fields))})"
+            )
+        try:
+            settings[key] = json.loads(text)
+        except json.JSONDecodeError:
+            settings[key] = text
+    return settings
 
 
 def tier_label(tier: str, settings: dict, device_name: str, amp: bool) -> str:

@@ -18,6 +18,9 @@ and ``quick_tier_evidence.md`` (the tables the README shows; a test holds the RE
 in ``--work`` are kept. ``--jobs`` runs side by side (one thread each).
 
     .venv/bin/python benchmarks/quick_tier_evidence.py [--data-seeds 1000,1001] [--seeds 0-9] [--jobs 2]
+
+``--set KEY=VALUE`` changes the recipe for every run (e.g. ``--set norm=arid``); give such a run its own
+``--work``, ``--results`` and ``--figures`` so the kit's evidence is not overwritten.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from common import RESULTS, ROOT, run_info
+from common import RESULTS, ROOT, parse_settings, run_info
 from seed_spread import parse_seeds
 
 from dlkdd_lite.config import RunConfig
@@ -85,6 +88,8 @@ def main() -> None:
     parser.add_argument("--work", default=str(ROOT / "runs" / "evidence"), help="data sets and runs (resumable)")
     parser.add_argument("--jobs", type=int, default=2, help="runs side by side")
     parser.add_argument("--epochs", type=int, default=RunConfig.epochs, help="epochs per run (default: the kit's)")
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
+                        help="RunConfig fields to change in every run, e.g. norm=arid")  # fmt: skip
     parser.add_argument("--synth", default="{}", help="JSON of generate_dataset arguments (default: the kit's)")
     parser.add_argument("--results", default=str(RESULTS))
     parser.add_argument("--figures", default=str(ROOT / "figures"))
@@ -94,14 +99,15 @@ def main() -> None:
         raise SystemExit(f"--jobs must be >= 1, got {args.jobs}")
     import torch
 
-    work, base = Path(args.work), RunConfig(epochs=args.epochs)
+    settings = parse_settings(args.set)
+    work, base = Path(args.work), RunConfig(**{"epochs": args.epochs, **settings})
     start, rows = time.perf_counter(), []
     for data_seed in args.data_seeds:
         data = work / f"data_s{data_seed}"
         generate_dataset(data, seed=data_seed, **json.loads(args.synth))
         train_all(data, work / f"runs_s{data_seed}", args.seeds, base, args.jobs)
         rows += collect(work / f"runs_s{data_seed}", data_seed, args.seeds, base)
-    info = run_info(torch.device("cpu"), jobs=args.jobs, epochs=args.epochs,
+    info = run_info(torch.device("cpu"), jobs=args.jobs, epochs=base.epochs, settings=json.dumps(settings),
                     hours=round((time.perf_counter() - start) / 3600, 3), notes=args.notes)  # fmt: skip
     runs = pd.DataFrame([{**info, **row} for row in rows])
     results = Path(args.results)

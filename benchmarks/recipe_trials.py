@@ -22,7 +22,7 @@ import json
 import statistics
 from pathlib import Path
 
-from common import RESULTS, ROOT, run_info, save_rows
+from common import RESULTS, ROOT, parse_settings, run_info, save_rows
 from seed_spread import parse_seeds
 
 from dlkdd_lite.config import RunConfig
@@ -31,23 +31,6 @@ from dlkdd_lite.runtime.pool import run_fits
 from dlkdd_lite.train import fit
 
 ROLES = {"teacher": {"role": "teacher"}, "baseline": {"role": "baseline"}}
-
-
-def parse_settings(pairs: list[str]) -> dict:
-    """``["lr=0.0015", "epochs=30"]`` -> RunConfig fields, each value read as JSON (else kept as text)."""
-    fields = {f.name for f in dataclasses.fields(RunConfig)}
-    settings = {}
-    for pair in pairs:
-        key, eq, text = pair.partition("=")
-        if not eq or key not in fields:
-            raise SystemExit(
-                f"--set {pair!r}: expected KEY=VALUE with KEY a RunConfig field ({', '.join(sorted(fields))})"
-            )
-        try:
-            settings[key] = json.loads(text)
-        except json.JSONDecodeError:
-            settings[key] = text
-    return settings
 
 
 def pretrain(work: Path, brightness: float, epochs: int, base: RunConfig, synth: dict) -> str:

@@ -136,9 +136,10 @@ def test_step_options_benchmark_runs(tmp_path):
 
 
 def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
-    """Tiny: one data set of 33 videos, two seeds, one epoch; then a re-run that trains nothing."""
+    """Tiny: one data set of 33 videos, two seeds, one epoch, a recipe change (--set); then a re-run that
+    trains nothing."""
     cmd = [sys.executable, str(ROOT / "benchmarks" / "quick_tier_evidence.py"), "--data-seeds", "5", "--seeds", "0,1",
-           "--epochs", "1", "--synth", '{"actors": 3, "test_actors": 1, "clips_per_actor": 1}', "--jobs", "2",
+           "--epochs", "1", "--set", "norm=arid", "--synth", '{"actors": 3, "test_actors": 1, "clips_per_actor": 1}', "--jobs", "2",
            "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results"),
            "--figures", str(tmp_path / "figures")]  # fmt: skip
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -147,8 +148,10 @@ def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
     arms = {"teacher", "baseline", "student", "dark_teacher", "dark_student", "label_smoothing"}
     assert {r["arm"] for r in runs} == arms and len(runs) == 12
     assert all(len(r["correct"]) == int(r["test_videos"]) == 11 and r["cpu_flags"] for r in runs)
+    assert {r["settings"] for r in runs} == {'{"norm": "arid"}'}
     student = json.loads((tmp_path / "work" / "runs_s5" / "student_s1" / "config.json").read_text())
     assert student["teacher_ckpt"].endswith("teacher_s1/checkpoint.pt")  # paired: each seed's own teacher
+    assert student["norm"] == "arid" and student["epochs"] == 1
     control = json.loads((tmp_path / "work" / "runs_s5" / "dark_student_s0" / "config.json").read_text())
     assert control["enhancer"] == "none" and control["teacher_ckpt"].endswith("dark_teacher_s0/checkpoint.pt")
     smoothing = json.loads((tmp_path / "work" / "runs_s5" / "label_smoothing_s0" / "config.json").read_text())
