@@ -90,11 +90,11 @@ plot_level_mapping(views["dark"], {k: v for k, v in views.items() if k != "dark"
 plt.show()
 
 # %% [markdown]
-# A network sees such a curve as a small change of its input. Its normalisation (the dataset subtracts a
-# mean and divides by a standard deviation; batch normalisation does the same inside the network) removes
-# any brightness *gain* completely, and what remains of gamma is one fixed, smooth, monotone function of
-# the pixel value, which a first layer can approximate. One way to see it: standardise each view (zero
-# mean, unit standard deviation) and correlate it with the standardised dark clip, pixel by pixel.
+# A network sees such a curve as a small change of its input. Normalisation (subtracting a mean and
+# dividing by a standard deviation; batch normalisation does it inside the network) can remove a
+# brightness *gain* completely, and what remains of gamma is one fixed, smooth, monotone function of the
+# pixel value, which a first layer can approximate. One way to see it: standardise each view (zero mean,
+# unit standard deviation) and correlate it with the standardised dark clip, pixel by pixel.
 
 # %%
 def standardise(view) -> torch.Tensor:
@@ -118,6 +118,11 @@ for name, view in comparisons.items():
 # function of the pixel value alone, so no per-pixel curve undoes it. Zero-DCE (notebook 02b) is such an
 # enhancer, and DL-KDD's teacher uses it. Whether it makes a better teacher *here* is measured, not argued:
 # notebook 06's figure 3 trains one teacher per enhancer.
+#
+# One caveat to "the network can learn it away": the dataset standardises with *fixed* statistics
+# (ImageNet's, the `norm` setting), not each clip's own, and convolutions pad a clip's borders with zeros.
+# A dark clip normalised with ImageNet's statistics sits far from zero, so its border is a large step
+# against a faint picture. Notebook 04 shows what that does to a network trained from scratch.
 #
 # ## Explore
 # Drag the sliders (in JupyterLab). When this notebook runs headless (tests, `make demo`), the explorer

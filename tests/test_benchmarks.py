@@ -139,7 +139,8 @@ def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
     """Tiny: one data set of 33 videos, two seeds, one epoch, a recipe change (--set); then a re-run that
     trains nothing."""
     cmd = [sys.executable, str(ROOT / "benchmarks" / "quick_tier_evidence.py"), "--data-seeds", "5", "--seeds", "0,1",
-           "--epochs", "1", "--set", "norm=arid", "--synth", '{"actors": 3, "test_actors": 1, "clips_per_actor": 1}', "--jobs", "2",
+           "--epochs", "1", "--set", "norm=arid", "--jobs", "2",
+           "--synth", '{"actors": 3, "test_actors": 1, "clips_per_actor": 1}',
            "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results"),
            "--figures", str(tmp_path / "figures")]  # fmt: skip
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)

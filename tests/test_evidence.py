@@ -86,17 +86,21 @@ def test_arms_trained_with_different_seeds_are_not_paired():
         summarise(runs, n_boot=10)
 
 
-def test_the_readme_and_the_committed_summary_show_the_committed_runs():
+@pytest.mark.parametrize(
+    ("folder", "marker"),
+    [("", "evidence"), ("evidence_norm_arid", "evidence-norm-arid")],  # the kit's defaults; --set norm=arid
+)
+def test_the_readme_and_the_committed_summary_show_the_committed_runs(folder, marker):
     """README's tables = quick_tier_evidence.md = the summary recomputed from the per-run rows."""
     from pathlib import Path
 
     from dlkdd_lite.experiments.evidence import evidence_markdown, read_evidence
 
     root = Path(__file__).resolve().parents[1]
-    results = root / "benchmarks" / "results"
+    results = root / "benchmarks" / "results" / folder
     runs, _ = read_evidence(results)
     table = evidence_markdown(summarise(runs))
     assert (results / "quick_tier_evidence.md").read_text(encoding="utf-8") == table
     readme = (root / "README.md").read_text(encoding="utf-8")
-    block = readme.split("<!-- evidence:start -->")[1].split("<!-- evidence:end -->")[0]
+    block = readme.split(f"<!-- {marker}:start -->")[1].split(f"<!-- {marker}:end -->")[0]
     assert block.strip() == table.strip()
