@@ -172,7 +172,9 @@ print(f"DL-KDD student - student of a dark-view teacher: {control['mean']:+.1f} 
 # which centre the dark clips instead:
 
 # %%
-_, evidence_arid = read_evidence(Path(EVIDENCE_DIR) / "evidence_norm_arid")
+runs_arid, evidence_arid = read_evidence(Path(EVIDENCE_DIR) / "evidence_norm_arid")
+plot_evidence(runs_arid, evidence_arid)  # the same figure as above, with ARID's statistics
+plt.show()
 display(Markdown(evidence_markdown(evidence_arid)))
 pooled_arid = evidence_arid[(evidence_arid["scope"] == "all") & (evidence_arid["kind"] == "difference")]
 lead = pooled_arid.set_index("name").loc["teacher - baseline"]
