@@ -119,10 +119,8 @@ for name, view in comparisons.items():
 # enhancer, and DL-KDD's teacher uses it. Whether it makes a better teacher *here* is measured, not argued:
 # notebook 06's figure 3 trains one teacher per enhancer.
 #
-# One caveat to "the network can learn it away": the dataset standardises with *fixed* statistics
-# (ImageNet's, the `norm` setting), not each clip's own, and convolutions pad a clip's borders with zeros.
-# A dark clip normalised with ImageNet's statistics sits far from zero, so its border is a large step
-# against a faint picture. Notebook 04 shows what that does to a network trained from scratch.
+# One caveat to "the network can learn it away" comes at the end of this notebook: what the models
+# actually receive.
 #
 # ## Explore
 # Drag the sliders (in JupyterLab). When this notebook runs headless (tests, `make demo`), the explorer
@@ -135,19 +133,38 @@ gamma_explorer(clips[CLASSES[1]].numpy())
 
 # %% [markdown]
 # ## What the models receive
-# The dataset returns both views, cut from **the same frames and the same crop**, normalised, as
-# `(C, T, H, W)`.
+# The dataset returns the views a run needs (a teacher: the enhanced one; a student in training: both), cut
+# from **the same frames and the same crop**, normalised, as `(C, T, H, W)`. Here both views are asked for:
 
 # %%
 from dlkdd_lite.data.dataset import DarkVideoDataset
 from dlkdd_lite.presets import preset
 
 config = preset("quick", role="teacher", enhancer="gamma", gamma=GAMMA, cache=False)  # cache=False: decode
-dataset = DarkVideoDataset.from_config(config, root, "train")  # only the clip asked for (training: all, once)
+dataset = DarkVideoDataset.from_config(config, root, "train", views=("dark", "enhanced"))  # only the clip asked for
 sample = dataset[0]
 {key: (tuple(v.shape), v.dtype) if torch.is_tensor(v) else v for key, v in sample.items()}
 
 # %% [markdown]
+# The dataset normalises with *fixed* statistics (`config.norm`: ImageNet's, as ARID's authors' code does
+# and as networks pretrained on normally lit video expect), not with each clip's own. Where does each view
+# land, and how large is the step a convolution meets at the clip's border, where it pads with zeros?
+
+# %%
+print(f"normalised with {config.norm!r} statistics:")
+for view in ("dark", "enhanced"):
+    x = sample[view]
+    print(f"{view:>9}: mean {x.mean():+.2f}, spread (sd) {x.std():.2f}; "
+          f"the zero padding at its border is a step of {abs(x.mean()) / x.std():.0f} spreads")
+
+# %% [markdown]
+# The dark clip sits far below zero with a small spread, so at its border the first layer of a network
+# meets a step many times larger than anything inside the clip. Gamma lifts the clip part of the way;
+# Zero-DCE, the teacher's enhancer (notebook 02b), brings it near zero, with a step smaller than its
+# spread. Normalised with statistics of dark video (`norm="arid"`, ARID's published ones) the dark clip
+# would sit near zero too. Notebook 04 shows what this one setting does to the comparison of teacher and
+# baseline.
+#
 # ## Exercises
 # Each exercise has an empty cell for you; the worked solutions are in `solutions/02_dark_vs_enhanced.py`,
 # and executed in the book (`make book`).
