@@ -6,8 +6,9 @@
 #
 # **What you will see.** What soft targets look like and what the temperature does to them; the KD loss;
 # a baseline (no KD) and a DL-KDD student trained on the same dark clips for each seed; a comparison with
-# the teacher that says how many seeds and test videos it rests on; and the kit's committed evidence over
-# many seeds, with paired confidence intervals.
+# the teacher that says how many seeds and test videos it rests on; the kit's committed evidence over
+# many seeds, with paired confidence intervals; and what the teacher's lead rests on here (the same
+# evidence with the dark clips normalised differently).
 #
 # **Runtime.** About 30 s with one seed (two training runs, side by side), worked solutions included; each
 # further seed adds two more runs (measured 2026-12-01 on an idle 2-core CPU with AVX-512, the clips read
