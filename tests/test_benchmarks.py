@@ -161,6 +161,16 @@ def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
     assert {r["name"] for r in summary if r["kind"] == "difference"} >= {"teacher - baseline", "student - baseline"}
     assert "| paired difference |" in (tmp_path / "results" / "quick_tier_evidence.md").read_text()
     assert (tmp_path / "figures" / "quick_tier_evidence.png").stat().st_size > 10_000
+    spread_cmd = [sys.executable, str(ROOT / "benchmarks" / "spread_sources.py"), "--evidence",
+                  str(tmp_path / "results" / "quick_tier_evidence.csv"), "--work", str(tmp_path / "work"),
+                  "--results", str(tmp_path / "results")]  # fmt: skip
+    spread = subprocess.run(spread_cmd, capture_output=True, text=True, timeout=120)
+    assert spread.returncode == 0, spread.stderr[-3000:]
+    parts = read_rows(tmp_path / "results" / "spread_sources.csv")
+    assert {r["arm"] for r in parts} == arms and all(r["seeds"] == "2" and r["test_videos"] == "11" for r in parts)
+    teacher = next(r for r in parts if r["arm"] == "teacher")
+    accuracies = [float(r["video_acc1"]) for r in runs if r["arm"] == "teacher"]
+    assert float(teacher["sd"]) == pytest.approx(abs(accuracies[0] - accuracies[1]) / 2**0.5, abs=1e-3)
     stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "work").glob("**/checkpoint.pt")}
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-3000:]
@@ -188,3 +198,13 @@ def test_recipe_trials_pretrains_trains_both_roles_and_resumes(tmp_path):
     assert len(read_rows(tmp_path / "recipe_trials.csv")) == 8
     with pytest.raises(AssertionError, match="RunConfig field"):
         run_benchmark("recipe_trials", "--trial", "bad", "--set", "learning_rate=1")
+
+
+def test_spread_sources_refuses_a_data_set_the_evidence_was_not_run_on(tiny_arid, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("spread_sources", ROOT / "benchmarks" / "spread_sources.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.class_of_test_videos(tiny_arid, 11) == list(range(11))  # one test video per class, in order
+    with pytest.raises(SystemExit, match=r"lists 11 test videos but the evidence scored 330"):
+        script.class_of_test_videos(tiny_arid, 330)
