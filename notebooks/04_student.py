@@ -165,6 +165,31 @@ print(f"DL-KDD student - student of a dark-view teacher: {control['mean']:+.1f} 
       f"{int(control['n_seeds'] * control['n_data_sets'])} paired seeds: {verdict}.")
 
 # %% [markdown]
+# ### Why seeds differ
+# How much of a run's score is the test set, and how much the network? `benchmarks/spread_sources.py` takes
+# the spread above apart from the same per-video rows: `sd` is what the 10 seeds show;
+# `sd_videos_independent` what they would show if each test video were right or wrong on its own (the
+# test set's floor); `sd_classes_independent` what they would show if each class were won or lost on its
+# own; `seedwide_share` is the rest, as a share of the variance: seeds ahead, or behind, in most classes at
+# once (`dlkdd_lite/experiments/spread.py` defines them).
+
+# %%
+spread = pd.read_csv(Path(EVIDENCE_DIR) / "spread_sources.csv")
+spread = spread[spread["arm"].isin(["teacher", "baseline", "student"])].set_index(["data_seed", "arm"])
+display(spread.drop(columns=["seeds", "test_videos"]).round(2))
+worst = spread["sd"].idxmax()
+print(f"widest spread: {worst[1]} on data set {worst[0]}, sd {spread['sd'].max():.1f} points; the floor of its "
+      f"{spread['test_videos'].iloc[0]} test videos is {spread.loc[worst, 'sd_videos_independent']:.1f}, and "
+      f"{spread.loc[worst, 'seedwide_share']:.0%} of its variance is seed-wide")
+
+# %% [markdown]
+# The test set is not what moves a run: 330 videos put only 1.7 points under any spread. Seeds that are
+# ahead in most classes at once, runs that learned faster and are still learning when the schedule ends,
+# are what take the teacher and the baseline past 4 points on one data set. The students' share is small
+# or negative: the teacher's soft targets set every seed the same pace. Training longer settles the
+# baseline too but costs time this tier does not have (docs/ablations.md, "Where the spread comes from").
+
+# %% [markdown]
 # ### What the teacher's lead rests on
 # Every clip is normalised with ImageNet's statistics (`norm` in the config, as ARID's authors' own code
 # does and as backbones pretrained on normally lit video require). The dark clips then sit near -1.8 with a
