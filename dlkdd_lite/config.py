@@ -97,7 +97,9 @@ class RunConfig:
     num_workers: int = 0  # loader processes; when > 0 they persist across epochs
     prefetch_factor: int = 2  # batches each loader process prepares ahead (num_workers > 0)
     cache: bool = True  # decode each video once and keep its frames in memory
-    pretrained: str | None = None  # None: random weights; "kinetics400" (downloaded once, weights.py); or a file
+    # None: random weights; "normal-light": tiny3d's weights from well-lit generated video, shipped
+    # (experiments/pretrain.py); "kinetics400" (torchvision's, downloaded once: the paper presets'); or a file
+    pretrained: str | None = None
 
     def __post_init__(self) -> None:
         def check(ok: bool, message: str) -> None:

@@ -1,4 +1,4 @@
-"""cli/run.py: the subcommands that make data and train: ``synth``, ``train``, ``evaluate``, ``zerodce``.
+"""cli/run.py: the subcommands that make data and train: ``synth``, ``train``, ``evaluate``, ``zerodce``, ``pretrain``.
 
 Thin: parse, call the library, print. ``register(sub)`` adds the subparsers and returns their runners.
 """
@@ -14,10 +14,11 @@ from dlkdd_lite.data.acquire.weights import SCRATCH_NAMES
 
 
 def register(sub) -> dict:
-    """Add synth, train, evaluate and zerodce to the argparse subparsers ``sub``; return their runners by name."""
-    for add in (_add_synth, _add_train, _add_evaluate, _add_zerodce):
+    """Add synth, train, evaluate, zerodce and pretrain to the argparse subparsers ``sub``; return their runners."""
+    for add in (_add_synth, _add_train, _add_evaluate, _add_zerodce, _add_pretrain):
         add(sub)
-    return {"synth": _run_synth, "train": _run_train, "evaluate": _run_evaluate, "zerodce": _run_zerodce}
+    return {"synth": _run_synth, "train": _run_train, "evaluate": _run_evaluate, "zerodce": _run_zerodce,
+            "pretrain": _run_pretrain}  # fmt: skip
 
 
 def _add_synth(sub) -> None:
@@ -62,8 +63,10 @@ def _add_train(sub) -> None:
     p.add_argument("--sampling", choices=SAMPLINGS)
     p.add_argument("--optimizer", choices=OPTIMIZERS)
     p.add_argument("--device", choices=DEVICES)
-    p.add_argument("--pretrained", help="kinetics400 (torchvision's weights, downloaded once into the torch hub "
-                   "cache; the paper presets' default), a local state-dict file, or none (from scratch)")  # fmt: skip
+    p.add_argument("--pretrained", help="none (from scratch: the quick tier's default), normal-light (tiny3d: the "
+                   "kit's weights from well-lit generated video, dlkdd pretrain), kinetics400 (torchvision's "
+                   "weights, downloaded once into the torch hub cache; the paper presets' default), or a "
+                   "state-dict file")  # fmt: skip
     p.add_argument("--preset", help="start from a named preset: quick, arid, arid1.5, dark48 (flags override it)")
     p.add_argument("--no-amp", dest="amp", action="store_false", default=None)
     p.add_argument(
@@ -122,6 +125,15 @@ def _add_zerodce(sub) -> None:
         "training that follows: auto (~/.cache/dlkdd_lite or $DLKDD_CACHE), a folder, or none (default)",
     )
     p.add_argument("--device", default="auto", choices=DEVICES)
+    p.add_argument("--quiet", action="store_true")
+
+
+def _add_pretrain(sub) -> None:
+    p = sub.add_parser("pretrain", help="make the quick tier's normal-light tiny3d weights (the kit ships them) again")
+    p.add_argument("--out", required=True, help="folder for the generated data, the run and tiny3d_normal_light.pt "
+                   "(resumable)")  # fmt: skip
+    p.add_argument("--epochs", type=int, help="epochs of the pretraining run (default: the kit's, 20)")
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true")
 
 
@@ -202,3 +214,11 @@ def _run_zerodce(args) -> None:
                   patch_size=args.patch_size or None, loss_weights=args.loss_weights, width=args.width,
                   device=resolve_device(args.device), progress=not args.quiet)  # fmt: skip
     print(json.dumps({"weights": str(Path(args.out) / "zerodce.pt"), "frames": len(frames)}, indent=2))
+
+
+def _run_pretrain(args) -> None:
+    from dlkdd_lite.experiments.pretrain import pretrain
+
+    epochs = {"epochs": args.epochs} if args.epochs is not None else {}
+    weights = pretrain(args.out, seed=args.seed, progress=not args.quiet, **epochs)
+    print(json.dumps({"weights": str(weights), "use": f"dlkdd train --pretrained {weights} ..."}, indent=2))

@@ -15,6 +15,9 @@ from pathlib import Path
 KINETICS_WEIGHTS = {"r3d_18": "R3D_18_Weights", "mc3_18": "MC3_18_Weights", "r2plus1d_18": "R2Plus1D_18_Weights"}
 KINETICS_NAMES = ("kinetics400", "kinetics", "k400")
 SCRATCH_NAMES = ("none", "scratch")
+# The quick tier's tiny3d trained on well-lit generated video (experiments/pretrain.py), shipped with the kit.
+NORMAL_LIGHT_NAMES = ("normal-light",)
+NORMAL_LIGHT_FILE = "tiny3d_normal_light.pt"
 # A folder URL serving torchvision's weight files under their own names (a mirror, or a test's local server).
 MIRROR_ENV = "DLKDD_WEIGHTS_URL"
 
@@ -101,6 +104,13 @@ def _offline_error(arch: str, url: str, source: str, path: Path, err: Exception)
     )
 
 
+def normal_light_weights_file() -> Path:
+    """The kit's normal-light tiny3d weights (``dlkdd pretrain`` makes them): ``resources/tiny3d_normal_light.pt``."""
+    from importlib import resources
+
+    return Path(str(resources.files("dlkdd_lite").joinpath("resources", NORMAL_LIGHT_FILE)))
+
+
 def resolve_pretrained(
     arch: str, pretrained: str | os.PathLike | None, *, progress: bool = True, retries: int = 3
 ) -> Path | None:
@@ -108,25 +118,35 @@ def resolve_pretrained(
 
     Args:
         arch: the backbone (``models.ARCHS``); only torchvision's have Kinetics-400 weights.
-        pretrained: None or ``"none"`` (from scratch), ``"kinetics400"`` (torchvision's Kinetics-400
-            weights: the torch hub cache's copy, downloaded there with progress the first time), or the
-            path of a local state-dict file.
+        pretrained: None or ``"none"`` (from scratch), ``"normal-light"`` (tiny3d only: the kit's weights
+            trained on well-lit generated video, experiments/pretrain.py), ``"kinetics400"`` (torchvision's
+            Kinetics-400 weights: the torch hub cache's copy, downloaded there with progress the first
+            time), or the path of a local state-dict file.
         progress: show the download's progress bar.
         retries: retries after network errors, with back-off.
 
     Raises:
         FileNotFoundError: a local file is absent, or the weights cannot be downloaded (offline); the
             message names the file, where it goes and how to fetch it on another machine.
-        ValueError: ``arch`` has no Kinetics-400 weights; CorruptedWeights: the download is corrupted.
+        ValueError: ``arch`` has no such weights; CorruptedWeights: the download is corrupted.
     """
-    if pretrained is None or str(pretrained).strip().lower() in SCRATCH_NAMES:
+    name = "" if pretrained is None else str(pretrained).strip().lower()
+    if pretrained is None or name in SCRATCH_NAMES:
         return None
-    if str(pretrained).strip().lower() not in KINETICS_NAMES:
+    if name in NORMAL_LIGHT_NAMES:
+        if arch != "tiny3d":
+            raise ValueError(
+                f"the normal-light weights are the quick tier's tiny3d's; for {arch!r} choose pretrained "
+                "'kinetics400' (torchvision's weights, as the paper presets do) or 'none' (from scratch)"
+            )
+        return normal_light_weights_file()
+    if name not in KINETICS_NAMES:
         path = Path(pretrained)
         if not path.is_file():
             raise FileNotFoundError(
                 f"pretrained weights not found: {path}; expected a state-dict file there, or pretrained "
-                f"'kinetics400' (torchvision's weights, downloaded once) or 'none' (from scratch)"
+                f"'normal-light' (tiny3d), 'kinetics400' (torchvision's weights, downloaded once) or 'none' "
+                "(from scratch)"
             )
         return path
     path, url = kinetics_weights_file(arch)

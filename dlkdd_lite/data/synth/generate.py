@@ -83,10 +83,10 @@ def _clip_rng(seed: int, *keys: int) -> np.random.Generator:
 
 def _write_clip(job: tuple, params: dict) -> None:
     """Render, darken and encode one clip (runs in a worker process)."""
-    path, label, name, actor, clip_id = job
+    path, name, actor, clip_id = job
     seed = params["seed"]
     style = ActorStyle.random(_clip_rng(seed, 1_000_000 + actor))  # shared by all clips of the actor
-    rng = _clip_rng(seed, label, actor, clip_id)
+    rng = _clip_rng(seed, ARID_CLASSES.index(name), actor, clip_id)  # a clip is the same in any subset of classes
     lit = render_clip(name, rng=rng, num_frames=params["num_frames"], size=params["size"], actor=style)
     write_video(path, darken(lit, rng=rng, brightness=params["brightness"]), params["fps"])
 
@@ -109,6 +109,9 @@ def _check(params: dict) -> None:
     need(params["clips_per_actor"] >= 1, f"clips_per_actor must be >= 1, got {params['clips_per_actor']}")
     need(params["fps"] >= 1, f"fps must be >= 1, got {params['fps']}")
     need(0.0 < params["brightness"] < 1.0, f"brightness must be in (0, 1), got {params['brightness']}")
+    chosen = params.get("classes", ARID_CLASSES)
+    need(len(chosen) >= 2 and len(set(chosen)) == len(chosen) and set(chosen) <= set(ARID_CLASSES),
+         f"classes must be two or more distinct names of {list(ARID_CLASSES)}, got {chosen}")  # fmt: skip
 
 
 def _write_manifest(root: Path, params: dict) -> None:
@@ -123,7 +126,8 @@ def _write_manifest(root: Path, params: dict) -> None:
                 f"{ {k: old.get(k) for k in diff} } there); choose another --root or delete it"
             )
     root.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(manifest, json.dumps({"params": params, "classes": list(ARID_CLASSES), "version": __version__,
+    classes = list(params.get("classes", ARID_CLASSES))
+    write_text_atomic(manifest, json.dumps({"params": params, "classes": classes, "version": __version__,
                                             "generator": "dlkdd_lite.data.synth"}, indent=2) + "\n")  # fmt: skip
 
 
@@ -152,6 +156,7 @@ def generate_dataset(
     size: int = 32,
     fps: int = 15,
     brightness: float = 0.035,
+    classes: tuple[str, ...] | None = None,
     workers: int | None = None,
     progress: bool = True,
 ) -> dict:
@@ -167,6 +172,8 @@ def generate_dataset(
     Deterministic for a seed (same bytes, whatever ``workers``), idempotent and resumable:
     existing clips are kept, and a root generated with other parameters is refused rather than
     mixed. ``workers`` processes render in parallel (default: up to 2, or os.cpu_count()).
+    ``classes`` (names of ARID's actions) makes a data set of those actions only, labelled 0..K-1 in that
+    order (``splits/classInd.txt`` says so); each of its clips is the clip the full set has for that seed.
 
     Returns:
         A summary: root, parameters, clips per split.
@@ -174,10 +181,12 @@ def generate_dataset(
     root = Path(root)
     params = dict(seed=seed, actors=actors, test_actors=test_actors, clips_per_actor=clips_per_actor,
                   num_frames=num_frames, size=size, fps=fps, brightness=brightness)  # fmt: skip
+    if classes is not None:  # recorded only when given, so data sets of all classes keep their manifests
+        params["classes"] = list(classes)
     _check(params)
     _write_manifest(root, params)
 
-    jobs = [(label, name, a, c) for label, name in enumerate(ARID_CLASSES)
+    jobs = [(label, name, a, c) for label, name in enumerate(params.get("classes", ARID_CLASSES))
             for a in range(1, actors + 1) for c in range(1, clips_per_actor + 1)]  # fmt: skip
     splits = {"train": [], "test": []}
     todo = []
@@ -185,10 +194,12 @@ def generate_dataset(
         relpath = f"{name}/{name}_{a}_{c}.mp4"
         splits["test" if a > actors - test_actors else "train"].append((label, relpath))
         if not (root / relpath).exists():
-            todo.append((root / relpath, label, name, a, c))
+            todo.append((root / relpath, name, a, c))
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=f"generating {root.name}", disable=not progress)
     _write_clips(todo, params, workers, bar)
     bar.close()
     for subset, entries in splits.items():
         write_split_file(root / "splits" / f"ARID_split1_{subset}.txt", entries)
+    if classes is not None:  # the readers' class list (splits.read_split_file), as Dark-48 keeps it
+        write_text_atomic(root / "splits" / "classInd.txt", "".join(f"{i}\t{c}\n" for i, c in enumerate(classes)))
     return {"root": str(root), "params": params, "clips": {k: len(v) for k, v in splits.items()}}
