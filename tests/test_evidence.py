@@ -88,7 +88,12 @@ def test_arms_trained_with_different_seeds_are_not_paired():
 
 @pytest.mark.parametrize(
     ("folder", "marker"),
-    [("", "evidence"), ("evidence_norm_arid", "evidence-norm-arid"), ("evidence_pretrained", "evidence-pretrained")],
+    [
+        ("", "evidence"),
+        ("evidence_norm_arid", "evidence-norm-arid"),
+        ("evidence_pretrained", "evidence-pretrained"),
+        ("evidence_pretrained_lr1e-3", "evidence-pretrained-lr"),
+    ],
 )
 def test_the_readme_and_the_committed_summary_show_the_committed_runs(folder, marker):
     """README's tables = quick_tier_evidence.md = the summary recomputed from the per-run rows."""
