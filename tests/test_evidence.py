@@ -93,6 +93,7 @@ def test_arms_trained_with_different_seeds_are_not_paired():
         ("evidence_norm_arid", "evidence-norm-arid"),
         ("evidence_pretrained", "evidence-pretrained"),
         ("evidence_pretrained_lr1e-3", "evidence-pretrained-lr"),
+        ("evidence_pretrained_lr1e-3_check", "evidence-pretrained-check"),
     ],
 )
 def test_the_readme_and_the_committed_summary_show_the_committed_runs(folder, marker):
