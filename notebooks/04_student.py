@@ -149,14 +149,14 @@ print(f"{videos} test videos: one video is {100 / videos:.1f} points. With {len(
 # %%
 from IPython.display import Markdown
 
-from dlkdd_lite.experiments.evidence import evidence_markdown, read_evidence
+from dlkdd_lite.experiments.evidence import evidence_markdown, pooled_differences, read_evidence
 from dlkdd_lite.viz.evidence import plot_evidence
 
 runs, evidence = read_evidence(EVIDENCE_DIR)
 plot_evidence(runs, evidence)
 plt.show()
 display(Markdown(evidence_markdown(evidence)))
-pooled = evidence[(evidence["scope"] == "all") & (evidence["kind"] == "difference")].set_index("name")
+pooled = pooled_differences(evidence)
 control = pooled.loc["student - dark_student"]
 verdict = ("the enhanced view adds to what soft targets as such give" if control["low"] > 0
            else "here the enhanced view's share cannot be told from chance")
@@ -202,8 +202,7 @@ runs_arid, evidence_arid = read_evidence(Path(EVIDENCE_DIR) / "evidence_norm_ari
 plot_evidence(runs_arid, evidence_arid)  # the same figure as above, with ARID's statistics
 plt.show()
 display(Markdown(evidence_markdown(evidence_arid)))
-pooled_arid = evidence_arid[(evidence_arid["scope"] == "all") & (evidence_arid["kind"] == "difference")]
-lead = pooled_arid.set_index("name").loc["teacher - baseline"]
+lead = pooled_differences(evidence_arid).loc["teacher - baseline"]
 print(f"teacher - baseline: {pooled['mean']['teacher - baseline']:+.1f} points with ImageNet's statistics, "
       f"{lead['mean']:+.1f} (95 % CI {lead['low']:+.1f} to {lead['high']:+.1f}) with ARID's")
 
@@ -229,7 +228,7 @@ runs_pre, evidence_pre = read_evidence(Path(EVIDENCE_DIR) / "evidence_pretrained
 plot_evidence(runs_pre, evidence_pre)  # the same figure, every run starting from the normal-light weights
 plt.show()
 display(Markdown(evidence_markdown(evidence_pre)))
-pooled_pre = evidence_pre[(evidence_pre["scope"] == "all") & (evidence_pre["kind"] == "difference")].set_index("name")
+pooled_pre = pooled_differences(evidence_pre)
 for name in ("teacher - baseline", "student - baseline"):
     print(f"{name}: {pooled['mean'][name]:+.1f} points from scratch, {pooled_pre.loc[name, 'mean']:+.1f} "
           f"(95 % CI {pooled_pre.loc[name, 'low']:+.1f} to {pooled_pre.loc[name, 'high']:+.1f}) from normal light")

@@ -33,15 +33,26 @@ def run_benchmark(name: str, *args: str) -> str:
     return result.stdout
 
 
+def load_benchmark(name: str):
+    """``benchmarks/<name>.py`` imported as a module, to test its functions (``benchmarks/`` is on the path
+    while it loads, as when the script runs, so its ``from common import ...`` resolves)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return module
+
+
 def read_rows(path: Path) -> list[dict]:
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
 
 
 def test_append_rows_is_atomic_and_merges_columns(tmp_path):
-    spec = importlib.util.spec_from_file_location("bench_common", ROOT / "benchmarks" / "common.py")
-    common = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(common)
+    common = load_benchmark("common")
     path = tmp_path / "r.csv"
     common.append_rows(path, [{"a": 1, "b": 2}])
     common.append_rows(path, [{"a": 3, "c": 4}])  # a new column joins; old rows get an empty cell
@@ -200,11 +211,8 @@ def test_recipe_trials_pretrains_trains_both_roles_and_resumes(tmp_path):
         run_benchmark("recipe_trials", "--trial", "bad", "--set", "learning_rate=1")
 
 
-def test_spread_sources_refuses_a_data_set_the_evidence_was_not_run_on(tiny_arid, monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
-    spec = importlib.util.spec_from_file_location("spread_sources", ROOT / "benchmarks" / "spread_sources.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+def test_spread_sources_refuses_a_data_set_the_evidence_was_not_run_on(tiny_arid):
+    script = load_benchmark("spread_sources")
     assert script.class_of_test_videos(tiny_arid, 11) == list(range(11))  # one test video per class, in order
     with pytest.raises(SystemExit, match=r"lists 11 test videos but the evidence scored 330"):
         script.class_of_test_videos(tiny_arid, 330)

@@ -153,6 +153,12 @@ ARM_WORDS = {
 }  # fmt: skip
 
 
+def pooled_differences(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary's paired differences pooled over data sets, one row per comparison, indexed by its name
+    (``"teacher - baseline"``, ...)."""
+    return summary[(summary["scope"] == "all") & (summary["kind"] == "difference")].set_index("name")
+
+
 def evidence_markdown(summary: pd.DataFrame) -> str:
     """The summary as the two Markdown tables the README and the notebooks show (pooled over data sets)."""
     pooled = summary[summary["scope"] == "all"]

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dlkdd_lite.experiments.evidence import pooled_differences
 from dlkdd_lite.viz.plots import save_figure
 
 ARM_LABELS = {
@@ -51,9 +52,9 @@ def plot_evidence(runs: pd.DataFrame, summary: pd.DataFrame, stem: str | os.Path
     axes[0].set_title("Each arm: one dot per training seed (bar: mean)")
     axes[0].legend(fontsize=8, loc="lower left")
 
-    pooled = summary[(summary["scope"] == "all") & (summary["kind"] == "difference")]
+    pooled = pooled_differences(summary)
     for x, row in enumerate(pooled.itertuples()):
-        a, b = row.name.split(" - ")
+        a, b = row.Index.split(" - ")
         for d in data_seeds:
             part = runs[runs["data_seed"] == d]
             diff = (part[part["arm"] == a].set_index("seed")["video_acc1"]
@@ -63,7 +64,7 @@ def plot_evidence(runs: pd.DataFrame, summary: pd.DataFrame, stem: str | os.Path
         axes[1].errorbar(x + 0.3, row.mean, yerr=[[row.mean - row.low], [row.high - row.mean]], fmt="o",
                          color="black", capsize=4)  # fmt: skip
     axes[1].axhline(0, color="grey", lw=1)
-    axes[1].set_xticks(range(len(pooled)), [DIFF_LABELS.get(n, n) for n in pooled["name"]], fontsize=8)
+    axes[1].set_xticks(range(len(pooled)), [DIFF_LABELS.get(n, n) for n in pooled.index], fontsize=8)
     axes[1].set_ylabel("difference in video accuracy (points)")
     n_seeds, n_videos = int(pooled["n_seeds"].iloc[0]), int(pooled["n_videos"].iloc[0])
     axes[1].set_title(f"Paired differences (black: mean, 95 % bootstrap CI over {n_seeds} seeds\n"
