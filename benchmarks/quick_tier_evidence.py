@@ -19,8 +19,10 @@ in ``--work`` are kept. ``--jobs`` runs side by side (one thread each).
 
     .venv/bin/python benchmarks/quick_tier_evidence.py [--data-seeds 1000,1001] [--seeds 0-9] [--jobs 2]
 
-``--set KEY=VALUE`` changes the recipe for every run (e.g. ``--set norm=arid``); give such a run its own
-``--work``, ``--results`` and ``--figures`` so the kit's evidence is not overwritten.
+``--set KEY=VALUE`` changes the recipe for every run (e.g. ``--set norm=arid``) and ``--synth JSON`` the
+generated data sets (generate_dataset's arguments, e.g. ``'{"actors": 24}'``; stored in the rows' ``synth``
+column and named in the tables); give such a run its own ``--work``, ``--results`` and ``--figures`` so the
+kit's evidence is not overwritten.
 """
 
 from __future__ import annotations
@@ -99,23 +101,24 @@ def main() -> None:
         raise SystemExit(f"--jobs must be >= 1, got {args.jobs}")
     import torch
 
-    settings = parse_settings(args.set)
+    settings, synth = parse_settings(args.set), json.loads(args.synth)
     work, base = Path(args.work), RunConfig(**{"epochs": args.epochs, **settings})
     start, rows = time.perf_counter(), []
     for data_seed in args.data_seeds:
         data = work / f"data_s{data_seed}"
-        generate_dataset(data, seed=data_seed, **json.loads(args.synth))
+        generate_dataset(data, seed=data_seed, **synth)
         train_all(data, work / f"runs_s{data_seed}", args.seeds, base, args.jobs)
         rows += collect(work / f"runs_s{data_seed}", data_seed, args.seeds, base)
+    hours = round((time.perf_counter() - start) / 3600, 3)
     info = run_info(torch.device("cpu"), jobs=args.jobs, epochs=base.epochs, settings=json.dumps(settings),
-                    hours=round((time.perf_counter() - start) / 3600, 3), notes=args.notes)  # fmt: skip
+                    synth=json.dumps(synth), hours=hours, notes=args.notes)  # fmt: skip
     runs = pd.DataFrame([{**info, **row} for row in rows])
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     write_text_atomic(results / "quick_tier_evidence.csv", runs.to_csv(index=False))
     summary = summarise(runs)
     write_text_atomic(results / "quick_tier_evidence_summary.csv", summary.to_csv(index=False))
-    write_text_atomic(results / "quick_tier_evidence.md", evidence_markdown(summary))  # the README's tables
+    write_text_atomic(results / "quick_tier_evidence.md", evidence_markdown(summary, synth))  # the README's tables
     figure = Path(args.figures) / "quick_tier_evidence"
     plot_evidence(runs, summary, figure)
     print(summary.drop(columns=["n_boot"], errors="ignore").to_string(index=False))

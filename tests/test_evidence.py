@@ -100,13 +100,28 @@ def test_the_readme_and_the_committed_summary_show_the_committed_runs(folder, ma
     """README's tables = quick_tier_evidence.md = the summary recomputed from the per-run rows."""
     from pathlib import Path
 
-    from dlkdd_lite.experiments.evidence import evidence_markdown, read_evidence
+    from dlkdd_lite.experiments.evidence import evidence_markdown, evidence_synth, read_evidence
 
     root = Path(__file__).resolve().parents[1]
     results = root / "benchmarks" / "results" / folder
     runs, _ = read_evidence(results)
-    table = evidence_markdown(summarise(runs))
+    table = evidence_markdown(summarise(runs), evidence_synth(runs))
     assert (results / "quick_tier_evidence.md").read_text(encoding="utf-8") == table
     readme = (root / "README.md").read_text(encoding="utf-8")
     block = readme.split(f"<!-- {marker}:start -->")[1].split(f"<!-- {marker}:end -->")[0]
     assert block.strip() == table.strip()
+
+
+def test_the_tables_name_the_generator_arguments_of_the_runs():
+    from dlkdd_lite.experiments.evidence import evidence_markdown, evidence_synth, synth_flags
+
+    runs = _runs(0.2)
+    assert evidence_synth(runs) == {}  # rows from before the column: the kit's defaults
+    runs["synth"] = '{"actors": 24, "test_actors": 10}'
+    assert evidence_synth(runs) == {"actors": 24, "test_actors": 10}
+    assert synth_flags(evidence_synth(runs)) == " --actors 24 --test-actors 10"
+    table = evidence_markdown(summarise(runs, n_boot=100), evidence_synth(runs))
+    assert "(`dlkdd synth --seed 7 / 8 --actors 24 --test-actors 10`)" in table
+    runs.loc[runs.index[0], "synth"] = "{}"
+    with pytest.raises(ValueError, match="different generator arguments"):
+        evidence_synth(runs)

@@ -9,6 +9,7 @@ Knows nothing about training; reads only results.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -159,13 +160,22 @@ def pooled_differences(summary: pd.DataFrame) -> pd.DataFrame:
     return summary[(summary["scope"] == "all") & (summary["kind"] == "difference")].set_index("name")
 
 
-def evidence_markdown(summary: pd.DataFrame) -> str:
-    """The summary as the two Markdown tables the README and the notebooks show (pooled over data sets)."""
+def synth_flags(synth: dict | None) -> str:
+    """``dlkdd synth`` options for generate_dataset arguments: ``{"test_actors": 10}`` -> ``" --test-actors 10"``."""
+    return "".join(f" --{key.replace('_', '-')} {value}" for key, value in (synth or {}).items())
+
+
+def evidence_markdown(summary: pd.DataFrame, synth: dict | None = None) -> str:
+    """The summary as the two Markdown tables the README and the notebooks show (pooled over data sets).
+
+    ``synth``: the generate_dataset arguments the data sets were made with, when not the kit's defaults.
+    """
     pooled = summary[summary["scope"] == "all"]
     first = pooled.iloc[0]
     scopes = [s for s in summary["scope"].unique() if s != "all"]
+    command = f"dlkdd synth --seed {' / '.join(scopes)}{synth_flags(synth)}"
     lines = [f"{int(first['n_seeds'])} training seeds on each of {int(first['n_data_sets'])} generated data sets "
-             f"(`dlkdd synth --seed {' / '.join(scopes)}`), {int(first['n_videos']) // len(scopes)} test videos each "
+             f"(`{command}`), {int(first['n_videos']) // len(scopes)} test videos each "
              f"(one video = {100 * len(scopes) / int(first['n_videos']):.1f} points):", "",
              "| arm | video accuracy, mean (%) | sd over seeds (larger of the data sets) | range |",
              "|---|---|---|---|"]  # fmt: skip
@@ -179,6 +189,17 @@ def evidence_markdown(summary: pd.DataFrame) -> str:
         lines.append(f"| {row.name} | {row.mean:+.1f} | {row.low:+.1f} to {row.high:+.1f} | {int(row.wins)}/{total} | "
                      f"{row.target} | {'yes' if row.met else 'no'} |")  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def evidence_synth(runs: pd.DataFrame) -> dict:
+    """The generate_dataset arguments the runs' data sets were made with (``{}``: the kit's defaults; rows
+    written before the ``synth`` column existed were all made with them)."""
+    if "synth" not in runs:
+        return {}
+    values = runs["synth"].fillna("{}").unique()
+    if len(values) != 1:
+        raise ValueError(f"the runs mix data sets made with different generator arguments: {sorted(values)}")
+    return json.loads(values[0])
 
 
 def read_evidence(results: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
