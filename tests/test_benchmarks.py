@@ -3,10 +3,12 @@
 import csv
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,9 +27,10 @@ def test_zerodce_benchmark_runs_and_appends_rows(tiny_arid, tmp_path):
     assert all(float(r["value"]) >= 0 for r in rows)
 
 
-def run_benchmark(name: str, *args: str) -> str:
-    """Run ``benchmarks/<name>.py`` with ``args`` and return its stdout; fail with its stderr."""
-    cmd = [sys.executable, str(ROOT / "benchmarks" / f"{name}.py"), "--device", "cpu", *args]
+def run_benchmark(name: str, *args: str, device: bool = True) -> str:
+    """Run ``benchmarks/<name>.py`` with ``args`` (and ``--device cpu`` for scripts that train or time) and
+    return its stdout; fail with its stderr."""
+    cmd = [sys.executable, str(ROOT / "benchmarks" / f"{name}.py"), *(["--device", "cpu"] if device else []), *args]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
@@ -151,7 +154,7 @@ def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
     trains nothing."""
     cmd = [sys.executable, str(ROOT / "benchmarks" / "quick_tier_evidence.py"), "--data-seeds", "5", "--seeds", "0,1",
            "--epochs", "1", "--set", "norm=arid", "--jobs", "2",
-           "--synth", '{"actors": 3, "test_actors": 1, "clips_per_actor": 1}',
+           "--synth", '{"actors": 3, "test_actors": 2, "clips_per_actor": 1}',
            "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results"),
            "--figures", str(tmp_path / "figures")]  # fmt: skip
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -159,8 +162,9 @@ def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
     runs = read_rows(tmp_path / "results" / "quick_tier_evidence.csv")
     arms = {"teacher", "baseline", "student", "dark_teacher", "dark_student", "label_smoothing"}
     assert {r["arm"] for r in runs} == arms and len(runs) == 12
-    assert all(len(r["correct"]) == int(r["test_videos"]) == 11 and r["cpu_flags"] for r in runs)
+    assert all(len(r["correct"]) == int(r["test_videos"]) == 22 and r["cpu_flags"] for r in runs)
     assert {r["settings"] for r in runs} == {'{"norm": "arid"}'}
+    assert {r["synth"] for r in runs} == {'{"actors": 3, "test_actors": 2, "clips_per_actor": 1}'}
     student = json.loads((tmp_path / "work" / "runs_s5" / "student_s1" / "config.json").read_text())
     assert student["teacher_ckpt"].endswith("teacher_s1/checkpoint.pt")  # paired: each seed's own teacher
     assert student["norm"] == "arid" and student["epochs"] == 1
@@ -172,16 +176,22 @@ def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
     assert {r["name"] for r in summary if r["kind"] == "difference"} >= {"teacher - baseline", "student - baseline"}
     assert "| paired difference |" in (tmp_path / "results" / "quick_tier_evidence.md").read_text()
     assert (tmp_path / "figures" / "quick_tier_evidence.png").stat().st_size > 10_000
-    spread_cmd = [sys.executable, str(ROOT / "benchmarks" / "spread_sources.py"), "--evidence",
-                  str(tmp_path / "results" / "quick_tier_evidence.csv"), "--work", str(tmp_path / "work"),
-                  "--results", str(tmp_path / "results")]  # fmt: skip
-    spread = subprocess.run(spread_cmd, capture_output=True, text=True, timeout=120)
-    assert spread.returncode == 0, spread.stderr[-3000:]
-    parts = read_rows(tmp_path / "results" / "spread_sources.csv")
-    assert {r["arm"] for r in parts} == arms and all(r["seeds"] == "2" and r["test_videos"] == "11" for r in parts)
+    evidence = ["--evidence", str(tmp_path / "results" / "quick_tier_evidence.csv"), "--results", str(tmp_path)]
+    shutil.rmtree(tmp_path / "work" / "data_s5")  # made again from the rows' synth column
+    run_benchmark("spread_sources", *evidence, "--work", str(tmp_path / "work"), device=False)
+    parts = read_rows(tmp_path / "spread_sources.csv")
+    assert {r["arm"] for r in parts} == arms and all(r["seeds"] == "2" and r["test_videos"] == "22" for r in parts)
     teacher = next(r for r in parts if r["arm"] == "teacher")
     accuracies = [float(r["video_acc1"]) for r in runs if r["arm"] == "teacher"]
     assert float(teacher["sd"]) == pytest.approx(abs(accuracies[0] - accuracies[1]) / 2**0.5, abs=1e-3)
+    run_benchmark("held_out_actors", *evidence, "--work", str(tmp_path / "work"), device=False)
+    by_actor = read_rows(tmp_path / "held_out_actors.csv")  # actors 2 and 3 are held out, 11 videos each
+    assert {(r["arm"], r["actor"], r["videos"], r["seeds"]) for r in by_actor} == {
+        (arm, actor, "11", "2") for arm in arms for actor in ("2", "3")}  # fmt: skip
+    for row in by_actor:  # videos in video_id order: Class/Class_2_1 before Class/Class_3_1 for each class
+        bits = [r["correct"] for r in runs if r["arm"] == row["arm"]]
+        mine = [b[k] == "1" for b in bits for k in range(22) if k % 2 == int(row["actor"]) - 2]
+        assert float(row["video_acc1"]) == pytest.approx(100 * sum(mine) / len(mine), abs=1e-3)
     stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "work").glob("**/checkpoint.pt")}
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-3000:]
@@ -216,3 +226,14 @@ def test_spread_sources_refuses_a_data_set_the_evidence_was_not_run_on(tiny_arid
     assert script.class_of_test_videos(tiny_arid, 11) == list(range(11))  # one test video per class, in order
     with pytest.raises(SystemExit, match=r"lists 11 test videos but the evidence scored 330"):
         script.class_of_test_videos(tiny_arid, 330)
+
+
+def test_held_out_actors_reads_the_actor_from_a_generated_video_id():
+    script = load_benchmark("held_out_actors")
+    assert script.actor_of("Drink/Drink_11_2") == 11 and script.actor_of("Pour_3_1") == 3
+    with pytest.raises(ValueError, match="not a generated video's id"):
+        script.actor_of("Drink/clip_a")
+    correct = np.array([[1, 0, 1, 1], [0, 0, 1, 1]])
+    assert script.per_actor(correct, [4, 5, 4, 5]) == {4: (2, 75.0), 5: (2, 50.0)}
+    with pytest.raises(ValueError, match="3 video actors"):
+        script.per_actor(correct, [4, 5, 4])
