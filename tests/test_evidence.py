@@ -94,6 +94,8 @@ def test_arms_trained_with_different_seeds_are_not_paired():
         ("evidence_pretrained", "evidence-pretrained"),
         ("evidence_pretrained_lr1e-3", "evidence-pretrained-lr"),
         ("evidence_pretrained_lr1e-3_check", "evidence-pretrained-check"),
+        ("evidence_pretrained_actors24", "evidence-actors24"),
+        ("evidence_pretrained_actors24_check", "evidence-actors24-check"),
     ],
 )
 def test_the_readme_and_the_committed_summary_show_the_committed_runs(folder, marker):
