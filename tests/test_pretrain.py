@@ -61,3 +61,15 @@ def test_the_kits_weights_are_named_normal_light_for_tiny3d_and_refused_for_othe
     main(["train", "--role", "baseline", "--data", str(tiny_arid), "--out", str(tmp_path / "run"), "--epochs", "1",
           "--pretrained", "normal-light", "--quiet"])  # fmt: skip
     assert json.loads((tmp_path / "run" / "config.json").read_text())["pretrained"] == "normal-light"
+
+
+def test_the_normal_light_data_and_recipe_do_not_follow_the_kits_defaults():
+    """The shipped weights were made with these settings: every generator argument that shapes the data, and
+    the learning rate, are written out, so that a change of the quick tier's defaults leaves them as they are."""
+    import inspect
+
+    shaping = set(inspect.signature(generate_dataset).parameters) - {"root", "workers", "progress"}
+    assert shaping == set(NORMAL_LIGHT_DATA), f"pin {shaping - set(NORMAL_LIGHT_DATA)} in NORMAL_LIGHT_DATA"
+    assert NORMAL_LIGHT_DATA["brightness"] == 0.4 and NORMAL_LIGHT_DATA["actors"] == 12
+    config = pretrain_config()
+    assert (config.lr, config.epochs, config.pretrained, config.arch) == (3e-3, 20, None, "tiny3d")
