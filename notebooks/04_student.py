@@ -263,10 +263,10 @@ for name, (runs_a, summary_a) in actors24.items():
 # %% [markdown]
 # Every target of the evidence is met, on the two data sets and on the two unseen ones: the teacher leads
 # by more than 8 points on each data set, the student gains about 5 points and is ahead in every paired
-# seed, and no role's spread over seeds is above 3 points. The student's gain is the enhanced view's alone: from pretrained
-# features the dark-view teacher's student is no better than the baseline. Data sets still differ (the
-# two unseen ones by 9 points of lead), and the student's margin over the target of 5 is thin (4.2 to 6.4
-# per data set). This recipe is the candidate for the kit's default (README, "Data sets that differ
+# seed, and no role's spread over seeds is above 3 points. The student's gain is the enhanced view's
+# alone: from pretrained features the dark-view teacher's student is no better than the baseline. Data
+# sets still differ (the two unseen ones by 9 points of lead), and the student's margin over the target
+# of 5 is thin (4.2 to 6.4 per data set). This recipe is the candidate for the kit's default (README, "Data sets that differ
 # less"); `benchmarks/held_out_actors.py` shows the lead per held-out actor.
 #
 # **At inference** only the student runs, on dark video: the same network as the baseline, so the same
