@@ -26,8 +26,9 @@ from dlkdd_lite.train import fit
 
 # The generated normal-light data set: the quick tier's generator with these settings, every one of them
 # written out so that the shipped weights stay what they are when the generator's defaults change.
-NORMAL_LIGHT_DATA = {"seed": 7, "actors": 12, "test_actors": 2, "clips_per_actor": 6, "num_frames": 32, "size": 32,
-                     "fps": 15, "brightness": 0.4, "classes": ("Drink", "Pick", "Push", "Sit", "Turn", "Wave")}  # fmt: skip
+NORMAL_LIGHT_DATA = {"seed": 7, "actors": 12, "test_actors": 2, "clips_per_actor": 6, "num_frames": 32,
+                     "size": 32, "fps": 15, "brightness": 0.4,
+                     "classes": ("Drink", "Pick", "Push", "Sit", "Turn", "Wave")}  # fmt: skip
 EPOCHS = 20
 LR = 3e-3  # the learning rate the shipped weights were trained at (written out, as the data's settings are)
 
