@@ -15,17 +15,14 @@ Trains nothing: seconds.
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import RESULTS, ROOT
-from spread_sources import evidence_data, test_entries
+from spread_sources import evidence_data, read_evidence_rows, test_entries
 
-from dlkdd_lite.experiments.evidence import bits_array, evidence_synth
+from dlkdd_lite.experiments.evidence import bits_array
 from dlkdd_lite.runtime.atomic import write_text_atomic
 
 
@@ -53,14 +50,7 @@ def leads(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--evidence", default=str(RESULTS / "quick_tier_evidence.csv"))
-    parser.add_argument("--work", default=str(ROOT / "runs" / "evidence"), help="where the data sets are (or go)")
-    parser.add_argument("--synth", help="JSON of generate_dataset arguments (default: the rows' synth column)")
-    parser.add_argument("--results", default=str(RESULTS))
-    args = parser.parse_args()
-    runs = pd.read_csv(args.evidence, dtype={"correct": str})
-    synth = json.loads(args.synth) if args.synth else evidence_synth(runs)
+    args, runs, synth = read_evidence_rows(__doc__)
     rows = []
     for data_seed, part in runs.groupby("data_seed"):
         entries = test_entries(evidence_data(args.work, data_seed, synth), len(part["correct"].iloc[0]))

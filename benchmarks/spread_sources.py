@@ -50,15 +50,21 @@ def evidence_data(work: str | Path, data_seed: int, synth: dict) -> Path:
     return data
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def read_evidence_rows(description: str) -> tuple[argparse.Namespace, pd.DataFrame, dict]:
+    """The options of a script that reads the evidence's per-video rows (``--evidence``, ``--work``, ``--synth``,
+    ``--results``), parsed; the rows; and the generator arguments of their data sets."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--evidence", default=str(RESULTS / "quick_tier_evidence.csv"))
     parser.add_argument("--work", default=str(ROOT / "runs" / "evidence"), help="where the data sets are (or go)")
     parser.add_argument("--synth", help="JSON of generate_dataset arguments (default: the rows' synth column)")
     parser.add_argument("--results", default=str(RESULTS))
     args = parser.parse_args()
     runs = pd.read_csv(args.evidence, dtype={"correct": str})
-    synth = json.loads(args.synth) if args.synth else evidence_synth(runs)
+    return args, runs, json.loads(args.synth) if args.synth else evidence_synth(runs)
+
+
+def main() -> None:
+    args, runs, synth = read_evidence_rows(__doc__)
     rows = []
     for data_seed, part in runs.groupby("data_seed"):
         data = evidence_data(args.work, data_seed, synth)
