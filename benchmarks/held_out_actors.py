@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from spread_sources import evidence_data, read_evidence_rows, test_entries
 
-from dlkdd_lite.experiments.evidence import bits_array
+from dlkdd_lite.experiments.evidence import seed_bits
 from dlkdd_lite.runtime.atomic import write_text_atomic
 
 
@@ -56,7 +56,7 @@ def main() -> None:
         entries = test_entries(evidence_data(args.work, data_seed, synth), len(part["correct"].iloc[0]))
         actors = [actor_of(entry.video_id) for entry in entries]
         for arm, arm_runs in part.groupby("arm", sort=False):
-            correct = bits_array(arm_runs.sort_values("seed")["correct"].tolist())
+            correct = seed_bits(arm_runs)
             for actor, (videos, accuracy) in per_actor(correct, actors).items():
                 rows.append({"data_seed": data_seed, "arm": arm, "actor": actor, "videos": videos,
                              "seeds": len(correct), "video_acc1": round(accuracy, 3)})  # fmt: skip

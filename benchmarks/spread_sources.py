@@ -22,7 +22,7 @@ from common import RESULTS, ROOT
 
 from dlkdd_lite.data.splits import SplitEntry, find_split_file, read_split_file
 from dlkdd_lite.data.synth.generate import generate_dataset
-from dlkdd_lite.experiments.evidence import bits_array, evidence_synth
+from dlkdd_lite.experiments.evidence import evidence_synth, read_runs, seed_bits
 from dlkdd_lite.experiments.spread import spread_sources
 from dlkdd_lite.runtime.atomic import write_text_atomic
 
@@ -59,7 +59,7 @@ def read_evidence_rows(description: str) -> tuple[argparse.Namespace, pd.DataFra
     parser.add_argument("--synth", help="JSON of generate_dataset arguments (default: the rows' synth column)")
     parser.add_argument("--results", default=str(RESULTS))
     args = parser.parse_args()
-    runs = pd.read_csv(args.evidence, dtype={"correct": str})
+    runs = read_runs(args.evidence)
     return args, runs, json.loads(args.synth) if args.synth else evidence_synth(runs)
 
 
@@ -70,7 +70,7 @@ def main() -> None:
         data = evidence_data(args.work, data_seed, synth)
         classes = class_of_test_videos(data, len(part["correct"].iloc[0]))
         for arm, arm_runs in part.groupby("arm", sort=False):
-            parts = spread_sources(bits_array(arm_runs.sort_values("seed")["correct"].tolist()), classes)
+            parts = spread_sources(seed_bits(arm_runs), classes)
             rows.append({"data_seed": data_seed, "arm": arm, **parts})
     table = pd.DataFrame(rows).round(3)
     results = Path(args.results)

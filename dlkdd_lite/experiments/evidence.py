@@ -83,6 +83,11 @@ def bits_array(bits: list[str]) -> np.ndarray:
     return np.array([[c == "1" for c in s] for s in bits], dtype=np.float64)
 
 
+def seed_bits(runs: pd.DataFrame) -> np.ndarray:
+    """One arm's rows of the evidence -> (seeds, videos) 0/1, the seeds in ascending order."""
+    return bits_array(runs.sort_values("seed")["correct"].tolist())
+
+
 # What the quick tier must show (issue #14): comparisons, minimum mean difference, share of seeds won.
 COMPARISONS = (
     ("teacher", "baseline", 8.0, 0.0),
@@ -202,8 +207,13 @@ def evidence_synth(runs: pd.DataFrame) -> dict:
     return json.loads(values[0])
 
 
+def read_runs(path: str | os.PathLike) -> pd.DataFrame:
+    """The per-run rows of ``quick_tier_evidence.csv`` (``correct`` kept as bits, not read as numbers)."""
+    return pd.read_csv(path, dtype={"correct": str})
+
+
 def read_evidence(results: str | os.PathLike) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(runs, summary)`` from the folder ``benchmarks/quick_tier_evidence.py`` wrote them to."""
     results = Path(results)
-    runs = pd.read_csv(results / "quick_tier_evidence.csv", dtype={"correct": str})  # bits, not numbers
-    return runs, pd.read_csv(results / "quick_tier_evidence_summary.csv", dtype={"scope": str})
+    summary = pd.read_csv(results / "quick_tier_evidence_summary.csv", dtype={"scope": str})
+    return read_runs(results / "quick_tier_evidence.csv"), summary
