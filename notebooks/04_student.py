@@ -266,8 +266,8 @@ for name, (runs_a, summary_a) in actors24.items():
 # seed, and no role's spread over seeds is above 3 points. The student's gain is the enhanced view's
 # alone: from pretrained features the dark-view teacher's student is no better than the baseline. Data
 # sets still differ (the two unseen ones by 9 points of lead), and the student's margin over the target
-# of 5 is thin (4.2 to 6.4 per data set). This recipe is the candidate for the kit's default (README, "Data sets that differ
-# less"); `benchmarks/held_out_actors.py` shows the lead per held-out actor.
+# of 5 is thin (4.2 to 6.4 per data set). This recipe is the candidate for the kit's default (README,
+# "Data sets that differ less"); `benchmarks/held_out_actors.py` shows the lead per held-out actor.
 #
 # **At inference** only the student runs, on dark video: the same network as the baseline, so the same
 # cost. Enhance-then-classify would add the enhancer to every clip, and a two-stream model would run two
