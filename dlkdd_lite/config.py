@@ -85,7 +85,7 @@ class RunConfig:
     epochs: int = 15
     batch_size: int = 8
     optimizer: str = "adamw"
-    lr: float = 3e-3
+    lr: float = 1e-3  # fine-tuning the normal-light weights (from scratch the kit used 3e-3)
     warmup_epochs: int = 0  # epochs of linear learning-rate warm-up (from lr / (warmup_epochs + 1)) before the cosine
     weight_decay: float = 1e-4
     seed: int = 0
@@ -97,9 +97,10 @@ class RunConfig:
     num_workers: int = 0  # loader processes; when > 0 they persist across epochs
     prefetch_factor: int = 2  # batches each loader process prepares ahead (num_workers > 0)
     cache: bool = True  # decode each video once and keep its frames in memory
-    # None: random weights; "normal-light": tiny3d's weights from well-lit generated video, shipped
-    # (experiments/pretrain.py); "kinetics400" (torchvision's, downloaded once: the paper presets'); or a file
-    pretrained: str | None = None
+    # "normal-light" (the quick tier's): tiny3d's weights from well-lit generated video, shipped
+    # (experiments/pretrain.py); "kinetics400" (torchvision's, downloaded once: the paper presets'); None or
+    # "none": random weights; or a file
+    pretrained: str | None = "normal-light"
 
     def __post_init__(self) -> None:
         def check(ok: bool, message: str) -> None:

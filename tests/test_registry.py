@@ -105,7 +105,7 @@ def test_presets_hold_the_kit_defaults_and_take_overrides():
                                                                                        "arid")  # fmt: skip
     assert (arid.role, arid.alpha, arid.optimizer) == ("student", 0.5, "sgd")
     assert {preset(name).pretrained for name in ("arid", "arid1.5", "dark48")} == {"kinetics400"}  # not from scratch
-    assert preset("quick").pretrained is None
+    assert preset("quick").pretrained == "normal-light"
     assert preset("dark48").num_classes == 48 and preset("arid1.5").split == 0 and preset("quick").arch == "tiny3d"
     assert [row["preset"] for row in describe_presets()] == list(PRESETS)
     for name in ("arid", "arid1.5", "dark48"):

@@ -63,9 +63,9 @@ def _add_train(sub) -> None:
     p.add_argument("--sampling", choices=SAMPLINGS)
     p.add_argument("--optimizer", choices=OPTIMIZERS)
     p.add_argument("--device", choices=DEVICES)
-    p.add_argument("--pretrained", help="none (from scratch: the quick tier's default), normal-light (tiny3d: the "
-                   "kit's weights from well-lit generated video, dlkdd pretrain), kinetics400 (torchvision's "
-                   "weights, downloaded once into the torch hub cache; the paper presets' default), or a "
+    p.add_argument("--pretrained", help="normal-light (the quick tier's default; tiny3d: the kit's weights from "
+                   "well-lit generated video, dlkdd pretrain), kinetics400 (torchvision's weights, downloaded "
+                   "once into the torch hub cache; the paper presets' default), none (from scratch), or a "
                    "state-dict file")  # fmt: skip
     p.add_argument("--preset", help="start from a named preset: quick, arid, arid1.5, dark48 (flags override it)")
     p.add_argument("--no-amp", dest="amp", action="store_false", default=None)
