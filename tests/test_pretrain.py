@@ -49,7 +49,7 @@ def test_pretrain_writes_weights_every_run_can_start_from_and_resumes(tmp_path, 
     assert config["pretrained"] is None and config["num_classes"] == 6, "the pretraining itself starts from scratch"
 
 
-def test_the_kits_weights_are_named_normal_light_for_tiny3d_and_refused_for_other_backbones(tiny_arid, tmp_path):
+def test_the_kits_weights_are_named_normal_light_for_tiny3d_and_refused_for_other_backbones(tiny_arid, tmp_path, capsys):
     assert RunConfig(pretrained="normal-light").pretrained == "normal-light" and pretrain_config().pretrained is None
     shipped = normal_light_weights_file()
     assert resolve_pretrained("tiny3d", "normal-light") == shipped and shipped.is_file()
@@ -59,8 +59,12 @@ def test_the_kits_weights_are_named_normal_light_for_tiny3d_and_refused_for_othe
     with pytest.raises(ValueError, match="the normal-light weights are the quick tier's tiny3d's.*kinetics400"):
         resolve_pretrained("r3d_18", "normal-light")
     main(["train", "--role", "baseline", "--data", str(tiny_arid), "--out", str(tmp_path / "run"), "--epochs", "1",
-          "--pretrained", "normal-light", "--quiet"])  # fmt: skip
-    assert json.loads((tmp_path / "run" / "config.json").read_text())["pretrained"] == "normal-light"
+          "--quiet"])  # fmt: skip
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["pretrained"] == "normal-light", "the default"
+    # another backbone without a preset must say which weights it starts from: the default is tiny3d's
+    assert main(["train", "--role", "baseline", "--arch", "r3d_18", "--data", str(tiny_arid), "--out",
+                 str(tmp_path / "r3d"), "--epochs", "1", "--quiet"]) == 2  # fmt: skip
+    assert "for 'r3d_18' choose pretrained 'kinetics400'" in capsys.readouterr().err
 
 
 def test_the_normal_light_data_and_recipe_do_not_follow_the_kits_defaults():
