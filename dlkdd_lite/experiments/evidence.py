@@ -197,8 +197,8 @@ def evidence_markdown(summary: pd.DataFrame, synth: dict | None = None) -> str:
 
 
 def evidence_synth(runs: pd.DataFrame) -> dict:
-    """The generate_dataset arguments the runs' data sets were made with (``{}``: the kit's defaults; rows
-    written before the ``synth`` column existed were all made with them)."""
+    """The generate_dataset arguments the runs' data sets were made with (``{}``, or rows without the
+    ``synth`` column: the kit's defaults on the day in the rows' ``date``)."""
     if "synth" not in runs:
         return {}
     values = runs["synth"].fillna("{}").unique()
