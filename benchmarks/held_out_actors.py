@@ -1,12 +1,12 @@
 """Why do generated data sets differ? The evidence's per-video results, per held-out actor.
 
-The generated data sets hold out whole actors for testing (``--test-actors``, 5 of 12 by default), as
-ARID's splits hold out subjects, and each actor keeps one look and one room in all its clips. A data set's
-accuracy, and the teacher's lead over the baseline, are then an average over a handful of actors, and
-the lead can differ a great deal from one actor to the next. Reads ``quick_tier_evidence.csv`` (0/1 per
-test video for every run) and each data set's split list (``<work>/data_s<D>``, generated again if
-absent); for each data set, arm and test actor writes the actor's videos and its accuracy averaged over
-the seeds to ``held_out_actors.csv`` in ``--results``, and prints the teacher's lead per actor, the spread of
+The generated data sets hold out whole actors for testing (``--test-actors``: 10 of 24 by default; 5 of 12
+before 2026-12-02), as ARID's splits hold out subjects, and each actor keeps one look and one room in all its
+clips. A data set's accuracy, and the teacher's lead over the baseline, are then an average over a handful of
+actors, and the lead can differ a great deal from one actor to the next. Reads ``quick_tier_evidence.csv``
+(0/1 per test video for every run) and each data set's split list (``<work>/data_s<D>``, generated again if
+absent); for each data set, arm and test actor writes the actor's videos and its accuracy averaged over the
+seeds to ``held_out_actors.csv`` in ``--results``, and prints the teacher's lead per actor, the spread of
 those leads over actors and what that spread alone gives a data set's lead (spread / sqrt(test actors)).
 Trains nothing: seconds.
 

@@ -27,7 +27,14 @@ SEED = 0
 # teacher's enhancer. DL-KDD's teacher sees Zero-DCE clips (notebook 02b; notebook 02 says why a global
 # curve such as gamma adds no information a network could not work out itself, though it may still ease
 # training). The line below says what this tier's teacher sees; notebook 06 (figure 3) trains one teacher
-# per enhancer and compares them: on this data gamma does about as well.
+# per enhancer and compares them.
+#
+# It also says where the weights start. The paper's backbones start from weights learned on Kinetics-400,
+# normally lit video of many actions; the quick tier's stand-in is `normal-light`: the tiny network trained
+# on well-lit generated videos of six of the eleven actions, with other actors (`dlkdd pretrain` made the
+# weights the kit ships). Every role starts from them and is fine-tuned at a small learning rate. Features
+# learned in normal light suit the enhanced view, which looks like what they were learned on, better than
+# the dark one: that is the paper's argument for its teacher (notebook 04 measures it).
 
 # %%
 from pathlib import Path
@@ -46,8 +53,8 @@ config = preset(TIER, role="teacher", seed=SEED, **({"epochs": EPOCHS} if EPOCHS
 CLASSES = detect_layout(DATA_DIR).classes
 weights = enhancer_weights_file(config.enhancer, config.enhancer_weights)
 enhancer = {"gamma": f"gamma {config.gamma}", "zerodce": f"Zero-DCE, weights {Path(weights or '').name}"}
-print(f"teacher: {config.arch}, {config.epochs} epochs, seed {config.seed}, "
-      f"sees clips enhanced by {enhancer.get(config.enhancer, config.enhancer)}")
+print(f"teacher: {config.arch} from {config.pretrained or 'random'} weights, {config.epochs} epochs at lr "
+      f"{config.lr:g}, seed {config.seed}, sees clips enhanced by {enhancer.get(config.enhancer, config.enhancer)}")
 config
 
 # %% [markdown]
@@ -155,8 +162,9 @@ check("train_step", globals());
 #   solve dark video, which is what the student of notebook 04 is for.
 #
 # **Limits.** One teacher, one seed, a small generated test set (one video is the number of points
-# printed above); on this data the teacher's accuracy varies a lot from seed to seed, so a single run says
-# little about the enhancer.
+# printed above). From the normal-light weights the teacher varies by a point or two from seed to seed
+# (notebook 04 shows the kit's evidence over 20 seeds); from random weights it varied by 4 or more, and a
+# single run said little.
 #
 # **This notebook wrote** `RUNS_DIR/teacher/`: `config.json`, `metrics.csv`, `checkpoint.pt` (the teacher
 # notebook 04 loads), `predictions.csv`, `result.json`. **Next:** 04_student distils it into a student.

@@ -87,19 +87,21 @@ def test_arms_trained_with_different_seeds_are_not_paired():
 
 
 @pytest.mark.parametrize(
-    ("folder", "marker"),
+    ("folder", "marker", "page"),
     [
-        ("", "evidence"),
-        ("evidence_norm_arid", "evidence-norm-arid"),
-        ("evidence_pretrained", "evidence-pretrained"),
-        ("evidence_pretrained_lr1e-3", "evidence-pretrained-lr"),
-        ("evidence_pretrained_lr1e-3_check", "evidence-pretrained-check"),
-        ("evidence_pretrained_actors24", "evidence-actors24"),
-        ("evidence_pretrained_actors24_check", "evidence-actors24-check"),
+        ("", "evidence", "README.md"),
+        ("evidence_check_2101", "evidence-check-2101", "README.md"),
+        ("evidence_check_2201", "evidence-check-2201", "README.md"),
+        ("evidence_from_scratch", "evidence-from-scratch", "docs/evidence.md"),
+        ("evidence_norm_arid", "evidence-norm-arid", "docs/evidence.md"),
+        ("evidence_pretrained", "evidence-pretrained", "docs/evidence.md"),
+        ("evidence_pretrained_lr1e-3", "evidence-pretrained-lr", "docs/evidence.md"),
+        ("evidence_pretrained_lr1e-3_check", "evidence-pretrained-check", "docs/evidence.md"),
+        ("evidence_pretrained_actors24_T8_check", "evidence-t8-check", "docs/evidence.md"),
     ],
 )
-def test_the_readme_and_the_committed_summary_show_the_committed_runs(folder, marker):
-    """README's tables = quick_tier_evidence.md = the summary recomputed from the per-run rows."""
+def test_the_docs_and_the_committed_summary_show_the_committed_runs(folder, marker, page):
+    """The page's tables = quick_tier_evidence.md = the summary recomputed from the per-run rows."""
     from pathlib import Path
 
     from dlkdd_lite.experiments.evidence import evidence_markdown, evidence_synth, read_evidence
@@ -109,8 +111,8 @@ def test_the_readme_and_the_committed_summary_show_the_committed_runs(folder, ma
     runs, _ = read_evidence(results)
     table = evidence_markdown(summarise(runs), evidence_synth(runs))
     assert (results / "quick_tier_evidence.md").read_text(encoding="utf-8") == table
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    block = readme.split(f"<!-- {marker}:start -->")[1].split(f"<!-- {marker}:end -->")[0]
+    text = (root / page).read_text(encoding="utf-8")
+    block = text.split(f"<!-- {marker}:start -->")[1].split(f"<!-- {marker}:end -->")[0]
     assert block.strip() == table.strip()
 
 

@@ -49,7 +49,9 @@ def test_pretrain_writes_weights_every_run_can_start_from_and_resumes(tmp_path, 
     assert config["pretrained"] is None and config["num_classes"] == 6, "the pretraining itself starts from scratch"
 
 
-def test_the_kits_weights_are_named_normal_light_for_tiny3d_and_refused_for_other_backbones(tiny_arid, tmp_path, capsys):
+def test_the_kits_weights_are_named_normal_light_for_tiny3d_and_refused_for_other_backbones(
+    tiny_arid, tmp_path, capsys
+):
     assert RunConfig(pretrained="normal-light").pretrained == "normal-light" and pretrain_config().pretrained is None
     shipped = normal_light_weights_file()
     assert resolve_pretrained("tiny3d", "normal-light") == shipped and shipped.is_file()
