@@ -25,7 +25,7 @@ _PAPER = dict(
 )  # fmt: skip
 
 PRESETS: dict[str, dict] = {
-    "quick": {},  # RunConfig's own defaults: tiny3d, 8x28x28 clips, AdamW, the kit's Zero-DCE, CPU-friendly
+    "quick": {},  # RunConfig's own defaults: tiny3d from normal-light weights, 8x28x28, AdamW lr 1e-3, Zero-DCE
     "arid": {**_PAPER, "num_classes": 11, "split": 1, "norm": "arid"},
     "arid1.5": {**_PAPER, "num_classes": 11, "split": 0, "norm": "arid1.5"},  # V1.5's splits are 0 and 1
     "dark48": {**_PAPER, "num_classes": 48, "split": 1, "norm": "imagenet", "epochs": 40},

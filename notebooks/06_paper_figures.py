@@ -10,10 +10,9 @@
 # seconds. The paper's published numbers sit beside the kit's, labelled; they are never mixed.
 #
 # **Runtime.** Worked solutions included: about 11 s when `make reproduce` has trained everything first (it
-# runs this notebook after `dlkdd reproduce`, which took 9.5 minutes); from scratch the notebook trains it
-# all itself, taking about as long as `dlkdd reproduce` (measured 2026-12-01 on a 2-core CPU with AVX-512
-# that other jobs were sharing, so an idle one may be faster; a CPU without AVX-512 takes about 2.5 times as
-# long).
+# runs this notebook after `dlkdd reproduce`, which took 6-9 minutes); from scratch the notebook trains it
+# all itself, taking about as long as `dlkdd reproduce` (measured 2026-12-01 and 02 on 2-core CPUs with
+# AVX-512; a CPU without AVX-512 takes about 2.5 times as long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
