@@ -129,3 +129,27 @@ def test_the_tables_name_the_generator_arguments_of_the_runs():
     runs.loc[runs.index[0], "synth"] = "{}"
     with pytest.raises(ValueError, match="different generator arguments"):
         evidence_synth(runs)
+
+
+def test_the_readmes_evidence_ran_with_the_kits_defaults():
+    """The README's first table is the evidence for what its commands do: every setting and generator
+    argument its rows name is the default of RunConfig or of generate_dataset (change a default, run the
+    evidence again)."""
+    import inspect
+    import json
+    from pathlib import Path
+
+    from dlkdd_lite.config import RunConfig
+    from dlkdd_lite.data.synth.generate import generate_dataset
+    from dlkdd_lite.experiments.evidence import evidence_synth, read_evidence
+
+    results = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+    defaults = {k: p.default for k, p in inspect.signature(generate_dataset).parameters.items()}
+    for folder in ("", "evidence_check_2101", "evidence_check_2201"):
+        runs, _ = read_evidence(results / folder)
+        for key, value in evidence_synth(runs).items():
+            assert defaults[key] == value, (folder, key)
+        (settings,) = runs["settings"].unique()
+        for key, value in json.loads(settings).items():
+            assert getattr(RunConfig(), key) == value, (folder, key)
+        assert (runs["epochs"] == RunConfig().epochs).all()
