@@ -98,6 +98,7 @@ def test_arms_trained_with_different_seeds_are_not_paired():
         ("evidence_pretrained_lr1e-3", "evidence-pretrained-lr", "docs/evidence.md"),
         ("evidence_pretrained_lr1e-3_check", "evidence-pretrained-check", "docs/evidence.md"),
         ("evidence_pretrained_actors24_T8_check", "evidence-t8-check", "docs/evidence.md"),
+        ("evidence_epochs25_check_2201", "evidence-epochs25", "docs/evidence.md"),
     ],
 )
 def test_the_docs_and_the_committed_summary_show_the_committed_runs(folder, marker, page):
