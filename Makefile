@@ -1,5 +1,5 @@
 # make demo   - install into .venv if needed, then run the quick tier end to end (notebooks 00-04, minutes)
-# make reproduce - every figure and table of the quick tier from scratch (dlkdd reproduce, ~6 min on 2 cores),
+# make reproduce - every figure and table of the quick tier from scratch (dlkdd reproduce, ~5 min on 2 cores),
 #               then notebooks 05-06 on its results
 # make test   - install into .venv if needed, then run the whole test suite
 # make bench  - install into .venv if needed, then run every benchmark (BENCH_DEVICE=cuda on a GPU);

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import json
 import time
 from pathlib import Path
@@ -43,6 +44,11 @@ from dlkdd_lite.experiments.evidence import correct_bits, evidence_markdown, sum
 from dlkdd_lite.runtime.atomic import write_text_atomic
 from dlkdd_lite.runtime.pool import run_fits
 from dlkdd_lite.viz.evidence import plot_evidence
+
+# The recipe's settings and the generator's arguments every row names, whatever the defaults were then (and
+# any --set / --synth besides): a later change of a default leaves the rows right.
+RECIPE = ("pretrained", "lr", "temperature", "alpha", "precise_bn")
+SYNTH = ("actors", "test_actors", "clips_per_actor")
 
 
 def arms(base: RunConfig, seed: int, work: Path) -> dict[str, RunConfig]:
@@ -110,6 +116,9 @@ def main() -> None:
         train_all(data, work / f"runs_s{data_seed}", args.seeds, base, args.jobs)
         rows += collect(work / f"runs_s{data_seed}", data_seed, args.seeds, base)
     hours = round((time.perf_counter() - start) / 3600, 3)
+    settings = {**{key: getattr(base, key) for key in RECIPE}, **settings}  # written out: defaults change
+    generator = inspect.signature(generate_dataset).parameters
+    synth = {**{key: generator[key].default for key in SYNTH}, **synth}
     info = run_info(torch.device("cpu"), jobs=args.jobs, epochs=base.epochs, settings=json.dumps(settings),
                     synth=json.dumps(synth), hours=hours, notes=args.notes)  # fmt: skip
     runs = pd.DataFrame([{**info, **row} for row in rows])

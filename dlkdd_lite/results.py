@@ -26,13 +26,13 @@ def open_run_dir(out: Path, config, overwrite: bool) -> bool:
 
     A folder holding another run (a config that differs in more than ``config.MACHINERY``) is refused
     unless ``overwrite``, which discards what is there. A setting the saved config lacks (a run made before
-    the kit had it) counts as its default, the behaviour the kit had then.
+    the kit had it) counts as the behaviour the kit had then: its default, or its ``config.ADDED_LATER`` value.
     """
-    from dlkdd_lite.config import MACHINERY
+    from dlkdd_lite.config import ADDED_LATER, MACHINERY
 
     saved = out / "config.json"
     if saved.exists() and not overwrite:
-        old = {**type(config)().to_dict(), **json.loads(saved.read_text(encoding="utf-8"))}
+        old = {**type(config)().to_dict(), **ADDED_LATER, **json.loads(saved.read_text(encoding="utf-8"))}
         diff = sorted(k for k, v in config.to_dict().items() if old.get(k) != v and k not in MACHINERY)
         if diff:
             raise ValueError(

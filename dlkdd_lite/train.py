@@ -1,14 +1,15 @@
 """train.py: one ``fit()`` for teacher, student, baseline and two-stream; only the step differs.
 
-Read ``fit`` top to bottom: build (datasets, model, the teacher for a student, optimiser), loop over
-epochs, one step per batch (``step``: the roles' losses come from distill.py), evaluate, save. Owns the
-run folder (``config.json``, ``metrics.csv``, ``checkpoint.pt``, ``predictions.csv``, ``result.json``)
-and resuming. Where and how fast it runs is runtime/'s business (``speed.run_context``, ``speed.speed_up``).
+Read ``fit`` top to bottom: build (datasets, model, the teacher for a student, optimiser), loop over epochs,
+one step per batch (``step``: the roles' losses come from distill.py), evaluate (with precise BatchNorm
+statistics, batchnorm.py), save. Owns the run folder (``config.json``, ``metrics.csv``, ``checkpoint.pt``,
+``predictions.csv``, ``result.json``) and resuming. Where and how fast it runs is runtime/'s business.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import torch
 
+from dlkdd_lite.batchnorm import precise_batchnorm
 from dlkdd_lite.checkpoint import build_run_model, load_checkpoint, load_model, save_checkpoint
 from dlkdd_lite.config import TEACHER_SHARED, RunConfig
 from dlkdd_lite.data.acquire.weights import resolve_pretrained
@@ -80,6 +82,7 @@ def fit(
             train_metrics.update(seconds=time.perf_counter() - began, lr=optimizer.param_groups[0]["lr"])
             evaluated = (epoch + 1) % config.eval_every == 0 or epoch + 1 == config.epochs
             if evaluated:  # draws nothing from torch's RNG, so eval_every does not change the dropout masks
+                recompute_batchnorm(net, train_loader, config, world, progress)  # precise BN statistics
                 metrics, predictions = evaluate_run(net, test_loader, test_set, config, world, progress)
             log_epoch(writer, epochs, epoch, train_metrics, metrics if evaluated else None)
             save_epoch(out / CHECKPOINT, epoch, net, optimizer, scheduler, scaler, config, world)  # after the rows
@@ -98,13 +101,17 @@ def step(model, teacher, batch: dict, labels: torch.Tensor, config: RunConfig, d
     The student sees the dark view and learns from the frozen teacher's view of the enhanced clip
     (``kd_step``); every other role is trained with cross-entropy on the view(s) it sees (``ce_step``).
     """
-    fmt = torch.channels_last_3d if config.channels_last else torch.preserve_format
-    view = lambda name: batch[name].to(device, non_blocking=True, memory_format=fmt)  # (B, C, T, H, W)
+    clips = model_inputs(batch, config, device)  # the view(s) config.views names
     if teacher is not None:
-        return kd_step(model, teacher, view("dark"), view("enhanced"), labels,
-                       temperature=config.temperature, alpha=config.alpha)  # fmt: skip
-    clips = (view("dark"), view("enhanced")) if config.input_view == "both" else view(config.input_view)
+        dark, enhanced = clips
+        return kd_step(model, teacher, dark, enhanced, labels, temperature=config.temperature, alpha=config.alpha)
     return ce_step(model, clips, labels, label_smoothing=config.label_smoothing)
+
+
+def model_inputs(batch: dict, config: RunConfig, device, train: bool = True) -> tuple[torch.Tensor, ...]:
+    """The clips of ``batch`` the run needs in training, or its model takes (``config.views``), on ``device``."""
+    fmt = torch.channels_last_3d if config.channels_last else torch.preserve_format
+    return tuple(batch[name].to(device, non_blocking=True, memory_format=fmt) for name in config.views(train))
 
 
 def train_epoch(
@@ -204,6 +211,18 @@ def build_optimizer(config: RunConfig, net: torch.nn.Module, device: torch.devic
         )
         scheduler = torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, scheduler], [config.warmup_epochs])
     return optimizer, scheduler, grad_scaler(device, config.amp)
+
+
+def recompute_batchnorm(net, train_loader, config: RunConfig, world: World, progress: bool) -> None:
+    """Precise BN (batchnorm.py) over up to ``config.precise_bn`` batches of this epoch's training clips, kept in
+    the checkpoint (a student's teacher uses them). Under torchrun: each process's share; rank 0's are used."""
+    if not config.precise_bn:
+        return
+    n = min(len(train_loader), config.precise_bn)
+    batches = tqdm(itertools.islice(iter(train_loader), n), total=n, desc="precise BN", disable=not progress,
+                   leave=False)  # fmt: skip
+    with autocast(world.device, config.amp):
+        precise_batchnorm(net, (model_inputs(batch, config, world.device, train=False) for batch in batches), n)
 
 
 def evaluate_run(net, loader, test_set, config: RunConfig, world: World, progress: bool):

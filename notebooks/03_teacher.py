@@ -8,10 +8,10 @@
 # (only the step differs); the run folder it writes; training curves and per-class accuracy read from the
 # results files; and the enhanced-trained teacher shown *dark* clips.
 #
-# **Runtime.** About 40 s, worked solutions included: preparing the clips (each video is decoded and enhanced
+# **Runtime.** About 30-40 s, worked solutions included: preparing the clips (each video is decoded and enhanced
 # by Zero-DCE once, then kept on disk for the next notebooks) and training; run again, it finds the finished
-# run (measured 2026-12-01 on an idle 2-core CPU with AVX-512; a CPU without AVX-512 takes about 2.5 times
-# as long).
+# run (measured 2026-12-01 and 02 on idle 2-core CPUs with AVX-512; a CPU without AVX-512 takes about 2.5
+# times as long).
 
 # %% tags=["parameters"]
 DATA_DIR = "../data/quick"      # the quick tier's generated videos (notebook 01 writes them)
@@ -62,6 +62,11 @@ config
 # `fit()` decodes each video once into memory, trains, evaluates on the test split, and writes the run
 # folder as it goes; here it prints one line for the run. Re-running the cell returns at once (the run is
 # finished); if training is interrupted, the next call resumes from the last completed epoch.
+#
+# Before each evaluation `fit()` recomputes BatchNorm's statistics (the mean and variance each BatchNorm
+# layer normalises with at test time) over the epoch's training clips with the current weights: "precise
+# BN" (`dlkdd_lite/batchnorm.py`). The moving averages kept during training lag behind the weights, and at
+# batch 8 they moved a run's test accuracy by up to 21 points; notebook 04 shows the evidence.
 
 # %%
 teacher_dir = Path(RUNS_DIR) / "teacher"

@@ -10,7 +10,7 @@
 # seconds. The paper's published numbers sit beside the kit's, labelled; they are never mixed.
 #
 # **Runtime.** Worked solutions included: about 11 s when `make reproduce` has trained everything first (it
-# runs this notebook after `dlkdd reproduce`, which took 6-9 minutes); from scratch the notebook trains it
+# runs this notebook after `dlkdd reproduce`, which took 4.5-9 minutes); from scratch the notebook trains it
 # all itself, taking about as long as `dlkdd reproduce` (measured 2026-12-01 and 02 on 2-core CPUs with
 # AVX-512; a CPU without AVX-512 takes about 2.5 times as long).
 

@@ -163,7 +163,8 @@ def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
     arms = {"teacher", "baseline", "student", "dark_teacher", "dark_student", "label_smoothing"}
     assert {r["arm"] for r in runs} == arms and len(runs) == 12
     assert all(len(r["correct"]) == int(r["test_videos"]) == 22 and r["cpu_flags"] for r in runs)
-    assert {r["settings"] for r in runs} == {'{"norm": "arid"}'}
+    recipe = {"pretrained": "normal-light", "lr": 0.001, "temperature": 4.0, "alpha": 0.7, "precise_bn": 200}
+    assert [json.loads(r["settings"]) for r in runs] == [{**recipe, "norm": "arid"}] * 12  # the defaults written out
     assert {r["synth"] for r in runs} == {'{"actors": 3, "test_actors": 2, "clips_per_actor": 1}'}
     student = json.loads((tmp_path / "work" / "runs_s5" / "student_s1" / "config.json").read_text())
     assert student["teacher_ckpt"].endswith("teacher_s1/checkpoint.pt")  # paired: each seed's own teacher
@@ -192,6 +193,17 @@ def test_quick_tier_evidence_runs_resumes_and_writes_its_tables(tmp_path):
         bits = [r["correct"] for r in runs if r["arm"] == row["arm"]]
         mine = [b[k] == "1" for b in bits for k in range(22) if k % 2 == int(row["actor"]) - 2]
         assert float(row["video_acc1"]) == pytest.approx(100 * sum(mine) / len(mine), abs=1e-3)
+    # The runs kept precise BatchNorm statistics of their last epoch's clips: recomputed, the same accuracy.
+    run_benchmark("precise_bn_check", "--work", str(tmp_path / "work"), "--data-seeds", "5", "--arms",
+                  "teacher,baseline", "--results", str(tmp_path), device=False)  # fmt: skip
+    checked = read_rows(tmp_path / "precise_bn_check.csv")
+    assert sorted((r["arm"], r["seed"]) for r in checked) == [("baseline", "0"), ("baseline", "1"),
+                                                              ("teacher", "0"), ("teacher", "1")]  # fmt: skip
+    for row in checked:
+        scored = next(r for r in runs if (r["arm"], r["seed"]) == (row["arm"], row["seed"]))["video_acc1"]
+        assert float(row["video_acc1_saved"]) == pytest.approx(float(scored), abs=1e-3)
+        assert float(row["video_acc1_precise"]) == pytest.approx(float(scored), abs=1e-3)
+        assert row["precise_bn_in_training"] == "200" and int(row["batches"]) > 0
     stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "work").glob("**/checkpoint.pt")}
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-3000:]

@@ -30,10 +30,12 @@ def test_help_lists_every_command():
 
 def test_gpu_tier_flags_reach_the_run_config():
     args = build_parser().parse_args(["train", "--role", "twostream", "--data", "d", "--out", "o",
-                                      "--channels-last", "--compile", "--prefetch-factor", "3"])  # fmt: skip
+                                      "--channels-last", "--compile", "--prefetch-factor", "3",
+                                      "--precise-bn", "0"])  # fmt: skip
     fields = {f.name for f in dataclasses.fields(RunConfig)}
     given = {k: v for k, v in vars(args).items() if k in fields and v is not None}
-    assert given == {"role": "twostream", "channels_last": True, "compile": True, "prefetch_factor": 3}
+    assert given == {"role": "twostream", "channels_last": True, "compile": True, "prefetch_factor": 3,
+                     "precise_bn": 0}  # fmt: skip
     plain = build_parser().parse_args(["train", "--role", "teacher", "--data", "d", "--out", "o"])
     assert plain.channels_last is None and plain.compile is None, "unset flags leave a --config's values"
 

@@ -92,6 +92,12 @@ def test_arms_trained_with_different_seeds_are_not_paired():
         ("", "evidence", "README.md"),
         ("evidence_check_2101", "evidence-check-2101", "README.md"),
         ("evidence_check_2201", "evidence-check-2201", "README.md"),
+        ("evidence_check_2301", "evidence-check-2301", "README.md"),
+        ("evidence_epochs15", "evidence-epochs15", "docs/evidence.md"),
+        ("evidence_epochs15_check_2101", "evidence-epochs15-check-2101", "docs/evidence.md"),
+        ("evidence_epochs15_check_2201", "evidence-epochs15-check-2201", "docs/evidence.md"),
+        ("evidence_epochs10_check_2201", "evidence-epochs10", "docs/evidence.md"),
+        ("evidence_epochs15_precise_check_2201", "evidence-epochs15-precise", "docs/evidence.md"),
         ("evidence_from_scratch", "evidence-from-scratch", "docs/evidence.md"),
         ("evidence_norm_arid", "evidence-norm-arid", "docs/evidence.md"),
         ("evidence_pretrained", "evidence-pretrained", "docs/evidence.md"),
@@ -146,7 +152,7 @@ def test_the_readmes_evidence_ran_with_the_kits_defaults():
 
     results = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
     defaults = {k: p.default for k, p in inspect.signature(generate_dataset).parameters.items()}
-    for folder in ("", "evidence_check_2101", "evidence_check_2201"):
+    for folder in ("", "evidence_check_2101", "evidence_check_2201", "evidence_check_2301"):
         runs, _ = read_evidence(results / folder)
         for key, value in evidence_synth(runs).items():
             assert defaults[key] == value, (folder, key)
@@ -154,3 +160,24 @@ def test_the_readmes_evidence_ran_with_the_kits_defaults():
         for key, value in json.loads(settings).items():
             assert getattr(RunConfig(), key) == value, (folder, key)
         assert (runs["epochs"] == RunConfig().epochs).all()
+
+
+def test_the_precise_bn_table_in_the_docs_is_the_committed_check():
+    """docs/evidence.md's table of saved against precise BatchNorm statistics = precise_bn_check.csv's means
+    and sds per data set and arm."""
+    import re
+    from pathlib import Path
+
+    import pandas as pd
+
+    root = Path(__file__).resolve().parents[1]
+    checked = pd.read_csv(root / "benchmarks" / "results" / "evidence_epochs10_check_2201" / "precise_bn_check.csv")
+    stats = checked.groupby(["data_seed", "arm"])[["video_acc1_saved", "video_acc1_precise"]].agg(["mean", "std"])
+    text = (root / "docs" / "evidence.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| (\w+) \| ([\d.]+) \(([\d.]+)\) \| ([\d.]+) \(([\d.]+)\) \|$", text, re.M)
+    assert len(rows) == len(stats) == 6
+    for seed, arm, *numbers in rows:
+        row = stats.loc[(int(seed), arm)]
+        expected = [row[("video_acc1_saved", "mean")], row[("video_acc1_saved", "std")],
+                    row[("video_acc1_precise", "mean")], row[("video_acc1_precise", "std")]]  # fmt: skip
+        assert [float(n) for n in numbers] == [round(x, 1) for x in expected], (seed, arm)

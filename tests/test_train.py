@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -74,18 +75,59 @@ def test_a_different_config_in_the_same_folder_is_refused(teacher_run, tiny_arid
         fit(RunConfig(role="teacher", lr=0.1, **FAST), tiny_arid, out, progress=False)
 
 
+def saved_without(run: Path, setting: str, where: Path) -> Path:
+    """A copy of the run folder ``run`` at ``where`` whose config.json lacks ``setting``: a run made before it."""
+    shutil.copytree(run, where)
+    saved = json.loads((where / "config.json").read_text())
+    del saved[setting]
+    (where / "config.json").write_text(json.dumps(saved))
+    return where
+
+
 def test_a_run_saved_before_a_setting_existed_counts_it_as_its_default(teacher_run, tiny_arid, tmp_path):
     """config.json of a run made before the kit had ``warmup_epochs``: the finished run is still found, and
     a config asking for a warm-up is still refused."""
     out, metrics = teacher_run
-    old = tmp_path / "old"
-    shutil.copytree(out, old)
-    saved = json.loads((old / "config.json").read_text())
-    del saved["warmup_epochs"]
-    (old / "config.json").write_text(json.dumps(saved))
+    old = saved_without(out, "warmup_epochs", tmp_path / "old")
     assert fit(RunConfig(role="teacher", **FAST), tiny_arid, old, progress=False) == pytest.approx(metrics, abs=1e-5)
     with pytest.raises(ValueError, match=r"differs in \['warmup_epochs'\]"):
         fit(RunConfig(role="teacher", warmup_epochs=1, **FAST), tiny_arid, old, progress=False)
+
+
+def test_a_run_saved_before_precise_bn_counts_as_one_without_it(teacher_run, tiny_arid, tmp_path):
+    """precise_bn's default changed what a run computes, so a saved config without it means 0 (ADDED_LATER)."""
+    out, metrics = teacher_run
+    old = saved_without(out, "precise_bn", tmp_path / "old")
+    with pytest.raises(ValueError, match=r"differs in \['precise_bn'\]"):
+        fit(RunConfig(role="teacher", **FAST), tiny_arid, old, progress=False)
+    again = fit(RunConfig(role="teacher", precise_bn=0, **FAST), tiny_arid, old, progress=False)
+    assert again == pytest.approx(metrics, abs=1e-5)
+
+
+def test_precise_bn_changes_batchnorms_statistics_and_nothing_that_is_learned(teacher_run, tiny_arid, tmp_path):
+    """The saved statistics are the average over the last epoch's training clips with the final weights;
+    the weights are those of the same run with the moving average kept (precise_bn=0)."""
+    from dlkdd_lite.batchnorm import precise_batchnorm
+    from dlkdd_lite.data.loader import build_loaders
+    from dlkdd_lite.runtime.distributed import join_world
+    from dlkdd_lite.train import build_datasets
+
+    out, _ = teacher_run
+    fit(RunConfig(role="teacher", precise_bn=0, **FAST), tiny_arid, tmp_path / "moving", progress=False)
+    precise = load_checkpoint(out / "checkpoint.pt")["model"]
+    moving = load_checkpoint(tmp_path / "moving" / "checkpoint.pt")["model"]
+    stats = [k for k in precise if k.endswith(("running_mean", "running_var"))]
+    assert stats and all(torch.equal(precise[k], moving[k]) for k in precise if k not in stats and "tracked" not in k)
+    assert not any(torch.allclose(precise[k], moving[k]) for k in stats)
+
+    model, config = load_model(out / "checkpoint.pt")
+    with join_world("cpu") as world:
+        train_set, test_set = build_datasets(config, tiny_arid, progress=False)
+        loader, sampler, _ = build_loaders(config, train_set, test_set, world)
+        sampler.set_epoch(config.epochs - 1)
+        precise_batchnorm(model, ((batch["enhanced"],) for batch in loader), config.precise_bn)
+    again = model.state_dict()
+    assert all(torch.allclose(again[k], precise[k], atol=1e-5) for k in stats)
 
 
 def test_student_learns_from_the_frozen_teacher(teacher_run, tiny_arid, tmp_path):

@@ -51,7 +51,8 @@ def _add_train(sub) -> None:
                        ("batch-size", int), ("lr", float), ("warmup-epochs", int), ("weight-decay", float),
                        ("num-frames", int), ("frame-stride", int), ("crop-size", int), ("short-side", int),
                        ("eval-clips", int), ("eval-every", int), ("gamma", float), ("split", int), ("num-workers", int),
-                       ("num-classes", int), ("prefetch-factor", int), ("label-smoothing", float)]:  # fmt: skip
+                       ("num-classes", int), ("prefetch-factor", int), ("label-smoothing", float),
+                       ("precise-bn", int)]:  # fmt: skip
         p.add_argument(f"--{name}", type=kind)
     p.add_argument("--enhancer", choices=ENHANCERS)
     p.add_argument("--enhancer-weights", help="Zero-DCE weights for --enhancer zerodce")

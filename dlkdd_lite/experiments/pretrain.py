@@ -37,7 +37,7 @@ def pretrain_config(*, epochs: int = EPOCHS, seed: int = 0) -> RunConfig:
     """The pretraining run: a tiny3d classifying the normal-light actions, from random weights."""
     classes = len(NORMAL_LIGHT_DATA["classes"])
     return RunConfig(role="baseline", enhancer="none", num_classes=classes, epochs=epochs, seed=seed, lr=LR,
-                     pretrained=None)  # fmt: skip
+                     pretrained=None, precise_bn=0)  # fmt: skip
 
 
 def pretrain(
