@@ -303,10 +303,13 @@ def test_fit_reuses_batch_buffers_only_on_the_cpu_without_workers(tiny_arid):
 def test_videos_are_enhanced_in_the_decoding_threads_as_one_after_the_other(tiny_arid):
     """Zero-DCE in the decoder's threads, one torch thread each: the same pixels as enhancing each
     decoded video in turn, in the split list's order; torch's thread count is restored after."""
+    import gc
+
     from dlkdd_lite.data import decode_cache
     from dlkdd_lite.data.video import read_clip
     from dlkdd_lite.enhance.enhancers import build_enhancer
 
+    gc.collect()  # a generator another test left suspended would restore its own count when collected
     decode_cache.clear_decode_cache()
     threads = torch.get_num_threads()
     ds = make(tiny_arid, "test", enhancer="zerodce", enhanced_cache=None)

@@ -6,6 +6,7 @@ models or training loops. Both views always come from the same frame indices and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from pathlib import Path
@@ -139,21 +140,22 @@ class DarkVideoDataset(Dataset):
         dark = self.stores.get("dark")
         decoded = decode_all(paths, self.short_side, dark, then=self._with_enhanced) if cache else iter(())
         desc = f"{'decoding' if cache else 'probing'} {Path(split_file).name}"
-        for entry, path in zip(tqdm(entries, desc=desc, disable=not progress, leave=False), paths):
-            item = next(decoded, None)  # (frames, enhanced) with the cache, else None
-            try:
-                if isinstance(item, Exception):
-                    raise item
-                frames, enhanced = item if item is not None else (None, None)
-                if enhanced is not None:
-                    self.enhanced.append(enhanced)
-                self.lengths.append(frames.shape[0] if frames is not None else video_num_frames(path))
-            except VideoReadError as err:
-                self.skipped.append(str(path))
-                warnings.warn(f"skipping unreadable video: {err}", stacklevel=3)
-                continue
-            self.frames += [] if frames is None else [frames]
-            self.videos.append((path, entry.label, entry.video_id))
+        with contextlib.closing(decoded) if cache else contextlib.nullcontext():  # torch's threads restored now
+            for entry, path in zip(tqdm(entries, desc=desc, disable=not progress, leave=False), paths):
+                item = next(decoded, None)  # (frames, enhanced) with the cache, else None
+                try:
+                    if isinstance(item, Exception):
+                        raise item
+                    frames, enhanced = item if item is not None else (None, None)
+                    if enhanced is not None:
+                        self.enhanced.append(enhanced)
+                    self.lengths.append(frames.shape[0] if frames is not None else video_num_frames(path))
+                except VideoReadError as err:
+                    self.skipped.append(str(path))
+                    warnings.warn(f"skipping unreadable video: {err}", stacklevel=3)
+                    continue
+                self.frames += [] if frames is None else [frames]
+                self.videos.append((path, entry.label, entry.video_id))
         if self.skipped:
             warnings.warn(f"{len(self.skipped)} of {len(entries)} videos in {split_file} were unreadable and "
                           "skipped", stacklevel=3)  # fmt: skip
