@@ -14,6 +14,7 @@ statistics; this is for runs that did not. A few seconds per run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 
@@ -22,22 +23,22 @@ import torch
 from common import RESULTS, run_info
 from seed_spread import parse_seeds
 
-from dlkdd_lite.batchnorm import precise_batchnorm
 from dlkdd_lite.checkpoint import load_model
 from dlkdd_lite.data.loader import build_loaders
 from dlkdd_lite.runtime.atomic import write_text_atomic
 from dlkdd_lite.runtime.distributed import join_world
-from dlkdd_lite.train import build_datasets, evaluate_run
+from dlkdd_lite.train import build_datasets, evaluate_run, recompute_batchnorm
 
 
 def check_run(run: Path, data: Path, world) -> dict:
     """``{"video_acc1_saved", "video_acc1_precise", "batches"}`` (accuracies in %) of one finished run."""
     net, config = load_model(run / "checkpoint.pt", world.device)
-    train_set, test_set = build_datasets(config, data, views=(config.input_view,), progress=False)
+    train_set, test_set = build_datasets(config, data, views=config.views(train=False), progress=False)
     train_loader, sampler, test_loader = build_loaders(config, train_set, test_set, world)
     saved, _ = evaluate_run(net, test_loader, test_set, config, world, progress=False)
-    sampler.set_epoch(config.epochs - 1)  # the clips of the run's last epoch
-    batches = precise_batchnorm(net, ((batch[config.input_view],) for batch in train_loader), len(train_loader))
+    sampler.set_epoch(config.epochs - 1)  # the clips of the run's last epoch, every batch
+    batches = len(train_loader)
+    recompute_batchnorm(net, train_loader, dataclasses.replace(config, precise_bn=batches), world, progress=False)
     precise, _ = evaluate_run(net, test_loader, test_set, config, world, progress=False)
     return {"video_acc1_saved": round(100 * saved["video_acc1"], 3),
             "video_acc1_precise": round(100 * precise["video_acc1"], 3), "batches": batches}  # fmt: skip
